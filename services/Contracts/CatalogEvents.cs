@@ -1,0 +1,30 @@
+namespace FlashSale.Contracts.Catalog;
+
+/// <summary>A product was created or changed. <paramref name="Version"/> grows with every change of this SKU.</summary>
+[CloudEventType("flashsale.catalog.product-updated.v1", Topics.Catalog)]
+public sealed record ProductUpdated(string Sku, string Name, decimal Price, string Currency, long Version, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string PartitionKey => Sku;
+}
+
+[CloudEventType("flashsale.catalog.product-deleted.v1", Topics.Catalog)]
+public sealed record ProductDeleted(string Sku, long Version, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string PartitionKey => Sku;
+}
+
+/// <summary>A flash sale was scheduled or rescheduled for a SKU.</summary>
+[CloudEventType("flashsale.catalog.sale-scheduled.v1", Topics.Catalog)]
+public sealed record SaleScheduled(
+    string Sku, decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated,
+    long Version, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string PartitionKey => Sku;
+}
+
+[CloudEventType("flashsale.catalog.sale-cancelled.v1", Topics.Catalog)]
+public sealed record SaleCancelled(string Sku, long Version, DateTimeOffset OccurredAt) : IIntegrationEvent
+{
+    public string PartitionKey => Sku;
+}

@@ -1,0 +1,31 @@
+using Dapr.Actors;
+
+namespace FlashSale.Contracts.Inventory;
+
+/// <summary>One actor per SKU (actor id = SKU). Dapr runs one call at a time per actor id, so stock is never oversold.</summary>
+public interface IStockActor : IActor
+{
+    /// <summary>Idempotent by order id: a repeated call returns the first call's outcome.</summary>
+    Task<ReservationResult> ReserveAsync(ReserveRequest request);
+
+    /// <summary>Makes the order's reservation final (sold). Unknown or already committed ids are a no-op.</summary>
+    Task CommitAsync(string orderId);
+
+    /// <summary>Returns the order's reserved units to stock. Unknown or already released ids are a no-op.</summary>
+    Task ReleaseAsync(string orderId);
+
+    Task SetStockAsync(int available);
+
+    Task<StockLevels> GetLevelsAsync();
+}
+
+public sealed record ReserveRequest(string OrderId, int Quantity);
+
+public sealed record ReservationResult(bool Reserved, int Available);
+
+public sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
+
+public static class StockActorType
+{
+    public const string Name = "StockActor";
+}

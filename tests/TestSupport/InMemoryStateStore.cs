@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Dapr.Client;
+
+namespace FlashSale.TestSupport;
+
+/// <summary>One Dapr state store, modelled on Dapr's documented semantics: opaque ETags that change on every write,
+/// first-write-wins (a write with no ETag only inserts) and last-write-wins, and all-or-nothing transactions.</summary>
+public sealed class InMemoryStateStore(string name)
+{
+    private readonly ConcurrentDictionary<string, StoredItem> _items = new();
+    private readonly Lock _writeLock = new();
+    private long _etagCounter;
+
+    public string Name { get; } = name;
+
+    public IReadOnlyCollection<string> Keys => _items.Keys.ToArray();
+
+    public StoredItem? Get(string key) => _items.TryGetValue(key, out var item) ? item : null;
+
+    /// <summary>Applies the writes atomically; returns false (nothing written) if any ETag check fails.</summary>
+    public bool TryApply(IReadOnlyList<StateWrite> writes)
+    {
+        lock (_writeLock)
+        {
+            if (!writes.All(IsAllowed))
+            {
+                return false;
+            }
+
+            foreach (var write in writes)
+            {
+                if (write.Value is null)
+                {
+                    _items.TryRemove(write.Key, out _);
+                }
+                else
+                {
+                    _items[write.Key] = new StoredItem(write.Value, Interlocked.Increment(ref _etagCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            return true;
+        }
+    }
+
+    private bool IsAllowed(StateWrite write)
+    {
+        var current = Get(write.Key);
+        if (!string.IsNullOrEmpty(write.ETag))
+        {
+            return current is not null && current.ETag == write.ETag;
+        }
+
+        // First-write-wins with no ETag means "insert only" (what Dapr's Postgres and Redis stores do); a delete with
+        // no ETag is unconditional.
+        return write.Value is null || write.Concurrency != ConcurrencyMode.FirstWrite || current is null;
+    }
+}
+
+/// <summary>A stored value: the JSON bytes the SDK sent and the ETag the store assigned.</summary>
+public sealed record StoredItem(byte[] Value, string ETag);
+
+/// <summary>One write in a store operation or transaction; a null <see cref="Value"/> deletes.</summary>
+public sealed record StateWrite(string Key, byte[]? Value, string? ETag, ConcurrencyMode Concurrency);

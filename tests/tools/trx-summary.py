@@ -1,0 +1,17 @@
+"""Adds up the TRX files of one `dotnet test` run into the closing line CI reads: 'N passed, N failed[, N skipped]'."""
+import glob
+import sys
+import xml.etree.ElementTree as ET
+
+NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
+    counters = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", NS)
+    if counters is None:
+        continue
+    passed += int(counters.get("passed", 0))
+    failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
+    skipped += int(counters.get("notExecuted", 0))
+
+line = f"{passed} passed, {failed} failed"
+print(line + (f", {skipped} skipped" if skipped else ""))
