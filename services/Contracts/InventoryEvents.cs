@@ -13,3 +13,11 @@ public sealed record SoldOut(string Sku, long Sequence, DateTimeOffset OccurredA
 {
     public string PartitionKey => Sku;
 }
+
+/// <summary>A reservation was not committed in time and its units went back to stock (fired by the actor's reminder).</summary>
+[CloudEventType("flashsale.inventory.reservation-expired.v1", Topics.Inventory)]
+public sealed record ReservationExpired(string Sku, string OrderId, int Quantity, long Sequence, DateTimeOffset OccurredAt)
+    : IIntegrationEvent
+{
+    public string PartitionKey => Sku;
+}

@@ -11,11 +11,21 @@ public sealed class InMemoryDapr
 {
     private readonly ConcurrentDictionary<string, InMemoryStateStore> _stores = new();
     private readonly ConcurrentQueue<PublishedMessage> _published = new();
+    private readonly ConcurrentDictionary<string, OutboxSettings> _outboxes = new();
 
     /// <summary>Raised after a message is accepted for publishing; an end-to-end harness delivers it from here.</summary>
     public event Action<PublishedMessage>? MessagePublished;
 
     public InMemoryStateStore Store(string name) => _stores.GetOrAdd(name, n => new InMemoryStateStore(n));
+
+    /// <summary>
+    /// Gives a store Dapr's transactional outbox (component metadata <c>outboxPublishPubsub</c> /
+    /// <c>outboxPublishTopic</c>): every upsert of a committed transaction is published, or its projection.
+    /// </summary>
+    public void ConfigureOutbox(string storeName, string pubsubName, string topic) =>
+        _outboxes[storeName] = new OutboxSettings(pubsubName, topic);
+
+    internal OutboxSettings? OutboxOf(string storeName) => _outboxes.GetValueOrDefault(storeName);
 
     public IReadOnlyCollection<PublishedMessage> Published => _published.ToArray();
 
@@ -41,3 +51,5 @@ public sealed class InMemoryDapr
             ? message.CloudEventType == contract.Type
             : true;
 }
+
+internal sealed record OutboxSettings(string PubSubName, string Topic);

@@ -105,12 +105,43 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         Task.WhenAll(items.Select(item => Apply(storeName, [new StateWrite(item.Key, null, item.ETag, item.StateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)])));
 
     public override Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
-        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Apply(storeName, operations.Select(op => new StateWrite(
+        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        // Outbox projections (metadata outbox.projection=true) are never stored: they replace the message published
+        // for the upsert with the same key. A projection without a matching upsert fails the whole transaction.
+        var projections = operations.Where(IsProjection).ToDictionary(op => op.Key);
+        var writes = operations.Where(op => !IsProjection(op)).ToList();
+        if (projections.Keys.Any(key => !writes.Any(op => op.Key == key && op.OperationType == StateOperationType.Upsert)))
+        {
+            throw new DaprException("State transaction failed: an outbox projection has no matching upsert",
+                new RpcException(new Status(StatusCode.InvalidArgument, "outbox projection key mismatch")));
+        }
+
+        ApplyOrThrow(storeName, writes.Select(op => new StateWrite(
             op.Key,
             op.OperationType == StateOperationType.Delete ? null : op.Value ?? [],
             op.ETag,
             op.Options?.Concurrency ?? ConcurrencyMode.LastWrite)).ToList());
+
+        if (dapr.OutboxOf(storeName) is { } outbox)
+        {
+            foreach (var upsert in writes.Where(op => op.OperationType == StateOperationType.Upsert))
+            {
+                var message = projections.GetValueOrDefault(upsert.Key) ?? upsert;
+                var messageMetadata = (message.Metadata ?? new Dictionary<string, string>())
+                    .Where(pair => pair.Key != OutboxProjection)
+                    .ToDictionary(pair => pair.Key, pair => pair.Value);
+                dapr.Publish(new PublishedMessage(AppId, outbox.PubSubName, outbox.Topic, message.Value ?? [], "application/json", messageMetadata));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private const string OutboxProjection = "outbox.projection";
+
+    private static bool IsProjection(StateTransactionRequest op) =>
+        op.Metadata?.TryGetValue(OutboxProjection, out var value) == true && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
     // ---- pub/sub
     public override Task PublishEventAsync<TData>(string pubsubName, string topicName, TData data, CancellationToken cancellationToken = default) =>
@@ -146,12 +177,21 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     private static StateWrite Write<TValue>(string key, TValue value, string? etag, StateOptions? options) =>
         new(key, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag, options?.Concurrency ?? ConcurrencyMode.LastWrite);
 
-    private Task Apply(string storeName, IReadOnlyList<StateWrite> writes) =>
-        dapr.Store(storeName).TryApply(writes)
-            ? Task.CompletedTask
-            : throw new DaprException(
+    private Task Apply(string storeName, IReadOnlyList<StateWrite> writes)
+    {
+        ApplyOrThrow(storeName, writes);
+        return Task.CompletedTask;
+    }
+
+    private void ApplyOrThrow(string storeName, IReadOnlyList<StateWrite> writes)
+    {
+        if (!dapr.Store(storeName).TryApply(writes))
+        {
+            throw new DaprException(
                 "State operation failed: the Dapr endpoint indicated a failure. See InnerException for details.",
                 new RpcException(new Status(StatusCode.Aborted, $"possible etag mismatch in store '{storeName}'")));
+        }
+    }
 
     private static bool IsETagMismatch(DaprException ex) => ex.InnerException is RpcException { StatusCode: StatusCode.Aborted };
 
