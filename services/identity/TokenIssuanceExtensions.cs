@@ -1,5 +1,6 @@
 using FlashSale.Identity.Domain;
 using FlashSale.Identity.Tokens;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,13 @@ public static class TokenIssuanceExtensions
     {
         if (IsDemoEnvironment(builder.Environment))
         {
-            builder.Configuration.AddJsonFile("demo-users.json", optional: false, reloadOnChange: false);
+            // First, i.e. lowest precedence: appsettings, environment variables and arguments can still change them.
+            builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+            {
+                FileProvider = builder.Environment.ContentRootFileProvider,
+                Path = "demo-users.json",
+                Optional = false,
+            });
         }
 
         builder.Services.AddOptions<IdentityServiceOptions>().BindConfiguration(IdentityServiceOptions.Section).ValidateOnStart();

@@ -28,8 +28,6 @@ public sealed class SigningKey : IDisposable
         Credentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = PublicJwk.Kid }, SecurityAlgorithms.RsaSha256);
     }
 
-    public string KeyId => PublicJwk.Kid;
-
     public SigningCredentials Credentials { get; }
 
     /// <summary>Only the public half: this is what <c>/.well-known/jwks.json</c> publishes.</summary>
