@@ -49,6 +49,7 @@ public static class RateLimitingExtensions
             .BindConfiguration(GatewayRateLimitOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The limiters are configured below rather than in AddRateLimiter because they need the validated options.
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<GatewayRateLimitOptions>>((options, limits) =>
