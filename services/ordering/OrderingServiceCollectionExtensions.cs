@@ -33,8 +33,8 @@ public static class OrderingServiceCollectionExtensions
 
     /// <summary>
     /// Proxies to inventory's StockActor through the sidecar. JSON serialization because the contract's request and
-    /// result types are records, which remoting's default DataContract serializer cannot build; inventory registers its
-    /// actors with the same setting.
+    /// result types are positional records, which remoting's default DataContract serializer does not support
+    /// (dapr/dotnet-sdk#679); inventory must register its actors with the same setting.
     /// </summary>
     private static IServiceCollection AddStockActors(this IServiceCollection services) => services
         .AddSingleton<StockReservations>()

@@ -96,11 +96,15 @@ internal sealed class OrderPlacement(
             return new PlacementResult.InProgress();
         }
 
-        logger.LogWarning("Taking over the abandoned placement of order {OrderId}", record.OrderId);
+        // Only the request that wins the compare-and-swap takes over, and only it undoes the abandoned reservations.
+        if (!await idempotency.TryReplaceAsync(key, claim, existing.ETag, CancellationToken.None))
+        {
+            return new PlacementResult.InProgress();
+        }
+
+        logger.LogWarning("Took over the abandoned placement of order {OrderId} as order {NewOrderId}", record.OrderId, claim.OrderId);
         await stock.ReleaseBestEffortAsync(record.OrderId, command.Skus);
-        return await idempotency.TryReplaceAsync(key, claim, existing.ETag, CancellationToken.None)
-            ? await RunAsync(key, claim, command)
-            : new PlacementResult.InProgress();
+        return await RunAsync(key, claim, command);
     }
 
     private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command)
