@@ -16,6 +16,12 @@ public sealed class InMemoryDapr
     /// <summary>Raised after a message is accepted for publishing; an end-to-end harness delivers it from here.</summary>
     public event Action<PublishedMessage>? MessagePublished;
 
+    /// <summary>
+    /// Called at the start of every state transaction, before anything is checked or applied. A test interleaves a
+    /// concurrent write here (so the transaction meets a stale ETag) or throws as an unavailable store would.
+    /// </summary>
+    public Action<string, IReadOnlyList<Dapr.Client.StateTransactionRequest>>? BeforeStateTransaction { get; set; }
+
     public InMemoryStateStore Store(string name) => _stores.GetOrAdd(name, n => new InMemoryStateStore(n));
 
     /// <summary>

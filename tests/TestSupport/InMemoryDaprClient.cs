@@ -107,6 +107,8 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     public override Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
+        dapr.BeforeStateTransaction?.Invoke(storeName, operations);
+
         // Outbox projections (metadata outbox.projection=true) are never stored: they replace the message published
         // for the upsert with the same key. A projection without a matching upsert fails the whole transaction.
         var projections = operations.Where(IsProjection).ToDictionary(op => op.Key);
