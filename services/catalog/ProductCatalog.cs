@@ -53,12 +53,12 @@ public sealed class ProductCatalog(ProductStore store, IEventPublisher events, T
             return failure!;
         }
 
-        if (!await store.TryDeleteAsync(current, cancellationToken))
+        if (await store.TryDeleteAsync(current, cancellationToken) is not { } version)
         {
             return new WriteResult.Stale(sku);
         }
 
-        await PublishAsync(new ProductDeleted(sku, current.Version + 1, clock.GetUtcNow()));
+        await PublishAsync(new ProductDeleted(sku, version, clock.GetUtcNow()));
         return new WriteResult.Deleted();
     }
 
@@ -97,7 +97,7 @@ public sealed class ProductCatalog(ProductStore store, IEventPublisher events, T
         var current = await store.FindAsync(sku, cancellationToken);
         return current switch
         {
-            null => (null, new WriteResult.NotFound($"No product with SKU '{sku}'.")),
+            null => (null, WriteResult.NotFound.Product(sku)),
             _ when current.ETag != ifMatch => (null, new WriteResult.Stale(sku)),
             _ => (current, null),
         };
@@ -107,12 +107,11 @@ public sealed class ProductCatalog(ProductStore store, IEventPublisher events, T
         StoredProduct current, Product changed, Func<Product, long, TEvent> describe, CancellationToken cancellationToken)
         where TEvent : IIntegrationEvent
     {
-        if (!await store.TryReplaceAsync(current, changed, cancellationToken))
+        if (await store.TryReplaceAsync(current, changed, cancellationToken) is not { } version)
         {
             return new WriteResult.Stale(changed.Sku);
         }
 
-        var version = current.Version + 1;
         await PublishAsync(describe(changed, version));
         return await SavedAsync(changed, version, cancellationToken);
     }

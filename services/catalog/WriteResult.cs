@@ -19,7 +19,10 @@ public abstract record WriteResult
 
     public sealed record Invalid(IDictionary<string, string[]> Errors) : WriteResult;
 
-    public sealed record NotFound(string Detail) : WriteResult;
+    public sealed record NotFound(string Detail) : WriteResult
+    {
+        public static NotFound Product(string sku) => new($"No product with SKU '{sku}'.");
+    }
 
     public sealed record AlreadyExists(string Sku) : WriteResult;
 

@@ -12,6 +12,12 @@ internal static class Preconditions
 {
     public static string ToHttpETag(string storeETag) => $"\"{storeETag}\"";
 
+    /// <summary>Documents the answers of an endpoint that changes an existing product.</summary>
+    public static RouteHandlerBuilder ProducesChangeProblems(this RouteHandlerBuilder endpoint) => endpoint
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+        .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+
     /// <summary>Returns the problem to answer, or null with the store ETag that <paramref name="ifMatch"/> names.</summary>
     public static ProblemHttpResult? ReadIfMatch(StringValues ifMatch, out string storeETag)
     {

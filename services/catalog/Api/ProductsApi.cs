@@ -17,10 +17,14 @@ public static class ProductsApi
     {
         var products = app.MapGroup("/products").WithTags("Products");
         products.MapGet("/", ListAsync).AllowAnonymous();
-        products.MapGet("/{sku}", GetAsync).AllowAnonymous();
-        products.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin);
-        products.MapPut("/{sku}", UpdateAsync).RequireAuthorization(Roles.Admin);
-        products.MapDelete("/{sku}", DeleteAsync).RequireAuthorization(Roles.Admin);
+        products.MapGet("/{sku}", GetAsync).AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        products.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        products.MapPut("/{sku}", UpdateAsync).RequireAuthorization(Roles.Admin)
+            .ProducesChangeProblems();
+        products.MapDelete("/{sku}", DeleteAsync).RequireAuthorization(Roles.Admin)
+            .ProducesChangeProblems();
         return app;
     }
 
@@ -54,7 +58,7 @@ public static class ProductsApi
     {
         if (await store.FindAsync(sku, cancellationToken) is not { } stored)
         {
-            return new WriteResult.NotFound($"No product with SKU '{sku}'.").ToProblem();
+            return WriteResult.NotFound.Product(sku).ToProblem();
         }
 
         response.Headers.ETag = Preconditions.ToHttpETag(stored.ETag);

@@ -13,8 +13,8 @@ public static class SalesApi
     public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
     {
         var sale = app.MapGroup("/products/{sku}/sale").WithTags("Flash sales").RequireAuthorization(Roles.Admin);
-        sale.MapPut("/", ScheduleAsync);
-        sale.MapDelete("/", CancelAsync);
+        sale.MapPut("/", ScheduleAsync).ProducesChangeProblems();
+        sale.MapDelete("/", CancelAsync).ProducesChangeProblems();
         return app;
     }
 

@@ -78,15 +78,28 @@ public sealed class ProductStore(DaprClient dapr)
             : null;
     }
 
-    /// <summary>Replaces <paramref name="current"/> unless it changed since it was read.</summary>
-    public Task<bool> TryReplaceAsync(StoredProduct current, Product changed, CancellationToken cancellationToken) =>
-        dapr.TrySaveStateAsync(StoreName, KeyOf(current.Product.Sku), new ProductDocument(current.Version + 1, changed),
-            current.ETag, ConditionalWrite, cancellationToken: cancellationToken);
+    /// <summary>Replaces <paramref name="current"/>; returns the new version, or null when it changed since it was read.</summary>
+    public async Task<long?> TryReplaceAsync(StoredProduct current, Product changed, CancellationToken cancellationToken)
+    {
+        var document = new ProductDocument(current.Version + 1, changed);
+        return await dapr.TrySaveStateAsync(StoreName, KeyOf(current.Product.Sku), document, current.ETag, ConditionalWrite,
+            cancellationToken: cancellationToken)
+            ? document.Version
+            : null;
+    }
 
-    /// <summary>Deletes <paramref name="current"/> (leaving a tombstone) and unlists it, unless it changed since it was read.</summary>
-    public Task<bool> TryDeleteAsync(StoredProduct current, CancellationToken cancellationToken) =>
-        TryWriteWithIndexAsync(KeyOf(current.Product.Sku), new ProductDocument(current.Version + 1, Product: null),
-            current.ETag, index => index.Without(current.Product.Sku), cancellationToken);
+    /// <summary>
+    /// Deletes <paramref name="current"/> (leaving a tombstone) and unlists it; returns the tombstone's version, or null
+    /// when the product changed since it was read.
+    /// </summary>
+    public async Task<long?> TryDeleteAsync(StoredProduct current, CancellationToken cancellationToken)
+    {
+        var tombstone = new ProductDocument(current.Version + 1, Product: null);
+        return await TryWriteWithIndexAsync(KeyOf(current.Product.Sku), tombstone, current.ETag,
+            index => index.Without(current.Product.Sku), cancellationToken)
+            ? tombstone.Version
+            : null;
+    }
 
     /// <summary>
     /// Writes a product document and the index in one transaction, so the list never misses a product nor shows a
