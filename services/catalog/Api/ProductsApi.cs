@@ -69,7 +69,8 @@ public static class ProductsApi
         CreateProductRequest request, ProductCatalog catalog, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken) =>
         await catalog.CreateAsync(request.ToDraft(), cancellationToken) switch
         {
-            WriteResult.Saved saved => TypedResults.Created($"/products/{saved.Product.Sku}", saved.ToResponse(response, clock)),
+            // Relative to the request URL, so it also resolves right behind the gateway, which serves /api/catalog/products.
+            WriteResult.Saved saved => TypedResults.Created($"products/{saved.Product.Sku}", saved.ToResponse(response, clock)),
             WriteResult.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             var other => other.ToProblem(),
         };

@@ -57,10 +57,12 @@ public sealed class AuthorizationTests(CatalogFactory factory) : IClassFixture<C
         var response = await factory.CreateAdmin().PostAsJsonAsync("/products", CatalogHttp.NewProduct(sku), Token);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal($"/products/{sku}", response.Headers.Location?.OriginalString);
-        var location = await factory.CreateClient().GetAsync(response.Headers.Location, Token);
-        Assert.Equal(response.Headers.ETag, location.Headers.ETag);
-        Assert.Equal(sku, (await location.ReadAsync<ProductResponse>()).Sku);
+        var location = Assert.IsType<Uri>(response.Headers.Location);
+        Assert.Equal($"/products/{sku}", new Uri(response.RequestMessage!.RequestUri!, location).AbsolutePath);
+        Assert.Equal($"/api/catalog/products/{sku}", new Uri(new Uri("http://gateway/api/catalog/products"), location).AbsolutePath);
+        var created = await factory.CreateClient().GetAsync(new Uri(response.RequestMessage.RequestUri!, location), Token);
+        Assert.Equal(response.Headers.ETag, created.Headers.ETag);
+        Assert.Equal(sku, (await created.ReadAsync<ProductResponse>()).Sku);
     }
 
     [Fact]
