@@ -1,0 +1,21 @@
+using System.Text.RegularExpressions;
+
+namespace FlashSale.Inventory.Domain;
+
+/// <summary>
+/// SKUs (actor ids) and order ids (part of reminder names) travel unescaped in Dapr's actor URLs, so both are limited
+/// to URL-safe characters.
+/// </summary>
+public static partial class StockIdentifiers
+{
+    public const int MaxSkuLength = 64;
+    public const int MaxOrderIdLength = 100;
+
+    public static bool IsValidSku(string? sku) => sku is { Length: > 0 and <= MaxSkuLength } && UrlSafe().IsMatch(sku);
+
+    public static bool IsValidOrderId(string? orderId) =>
+        orderId is { Length: > 0 and <= MaxOrderIdLength } && UrlSafe().IsMatch(orderId);
+
+    [GeneratedRegex("^[A-Za-z0-9._~-]+$")]
+    private static partial Regex UrlSafe();
+}
