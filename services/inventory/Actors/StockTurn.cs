@@ -41,9 +41,10 @@ internal sealed class StockTurn
     public static async Task<StockTurn> BeginAsync(IActorStateManager state, string? orderId = null)
     {
         var counts = await state.TryGetStateAsync<StockCounts>(CountsKey);
-        var reservation = orderId is null
-            ? new ConditionalValue<Reservation>()
-            : await state.TryGetStateAsync<Reservation>(ReservationKey(orderId));
+        // A malformed order id has no record (the ledger refuses to create one), and must not reach a state URL.
+        var reservation = StockIdentifiers.IsValidOrderId(orderId)
+            ? await state.TryGetStateAsync<Reservation>(ReservationKey(orderId))
+            : new ConditionalValue<Reservation>();
         var outbox = await state.TryGetStateAsync<List<PendingEvent>>(OutboxKey);
         return new StockTurn(
             state,

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
 namespace FlashSale.Inventory.Domain;
@@ -11,9 +12,9 @@ public static partial class StockIdentifiers
     public const int MaxSkuLength = 64;
     public const int MaxOrderIdLength = 100;
 
-    public static bool IsValidSku(string? sku) => sku is { Length: > 0 and <= MaxSkuLength } && UrlSafe().IsMatch(sku);
+    public static bool IsValidSku([NotNullWhen(true)] string? sku) => sku is { Length: > 0 and <= MaxSkuLength } && UrlSafe().IsMatch(sku);
 
-    public static bool IsValidOrderId(string? orderId) =>
+    public static bool IsValidOrderId([NotNullWhen(true)] string? orderId) =>
         orderId is { Length: > 0 and <= MaxOrderIdLength } && UrlSafe().IsMatch(orderId);
 
     [GeneratedRegex("^[A-Za-z0-9._~-]+$")]

@@ -188,6 +188,20 @@ public sealed class StockActorTests
     }
 
     [Fact]
+    public async Task A_malformed_order_id_is_refused_by_reserve_and_ignored_by_commit_and_release()
+    {
+        await _actor.SetStockAsync(5);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _actor.ReserveAsync(new ReserveRequest("a/b", 1)));
+        await _actor.CommitAsync("a/b");
+        await _actor.ReleaseAsync("");
+
+        Assert.Equal(new StockLevels(Sku, 5, 0, 0), await _actor.GetLevelsAsync());
+        Assert.Empty(_reminders.Registered);
+        Assert.DoesNotContain(_state.Saved.Keys, key => key.StartsWith("reservation-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task State_lives_in_the_state_manager_so_a_new_activation_sees_it()
     {
         await _actor.SetStockAsync(10);
