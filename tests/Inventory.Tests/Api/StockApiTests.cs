@@ -115,6 +115,18 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_the_stock_api_but_not_the_endpoints_dapr_calls()
+    {
+        using var client = host.App.CreateClient();
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", _cancellation);
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(path => path.Name).ToList();
+        Assert.Contains("/stock/{sku}", paths);
+        Assert.DoesNotContain(paths, path => path.StartsWith("/actors", StringComparison.Ordinal) || path == "/dapr/config");
+    }
+
     private async Task AssertValidationProblemAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -19,13 +19,14 @@ namespace FlashSale.TestSupport.Actors;
 /// reminders when the test says so, by a clock the test controls.
 /// <para>How a test wires an app to it:</para>
 /// <list type="bullet">
-/// <item>Every app that calls or hosts actors reaches it through its Dapr HTTP endpoint. Dapr.Actors 1.19 reads it, in
-/// <c>AddActors</c> (for both the actor runtime and the registered <c>IActorProxyFactory</c>), from
-/// <c>ActorRuntimeOptions.HttpEndpoint</c>, else configuration <c>DAPR_HTTP_ENDPOINT</c>, else <c>DAPR_HTTP_PORT</c>
-/// (on localhost), else the same environment variables (<c>DaprDefaults.GetDefaultHttpEndpoint</c>). So
-/// <see cref="UseFor"/> sets <c>DAPR_HTTP_ENDPOINT</c> in the app's configuration. A hand-made
-/// <c>new ActorProxyFactory()</c> reads only the environment (<c>ActorProxyOptions.HttpEndpoint</c>), so apps should
-/// get theirs from <c>AddActors</c> or set <c>HttpEndpoint</c> from configuration.</item>
+/// <item>Every app that calls or hosts actors reaches it through its Dapr HTTP endpoint. In Dapr.Actors 1.19,
+/// <c>AddActors</c> gives the actor runtime and the <c>IActorProxyFactory</c> it registers the same endpoint:
+/// <c>ActorRuntimeOptions.HttpEndpoint</c> if set, else <c>DaprDefaults.GetDefaultHttpEndpoint(IConfiguration)</c>,
+/// i.e. <c>DAPR_HTTP_ENDPOINT</c>, else <c>http://localhost:&lt;DAPR_HTTP_PORT or 3500&gt;</c>, each read from the app's
+/// configuration first and the environment second. So <see cref="UseFor"/> sets <c>DAPR_HTTP_ENDPOINT</c> in the
+/// app's configuration, which also works for a caller-only app (<c>AddActors</c> with no actor registered). A hand-made
+/// <c>new ActorProxyFactory()</c> reads the environment only (<c>ActorProxyOptions.HttpEndpoint</c>), so apps take
+/// theirs from <c>AddActors</c>.</item>
 /// <item>An app that hosts actors is also registered with <see cref="HostAppAsync(string, HttpMessageHandler, CancellationToken)"/>
 /// (e.g. with <c>WebApplicationFactory.Server.CreateHandler()</c>) or a base address; the stand-in then reads its
 /// <c>GET /dapr/config</c> to learn the actor types, as the sidecar does. Registering the same app id again models a
@@ -131,6 +132,7 @@ public sealed class ActorSidecar : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Placement.Dispose();
+        await _server.StopAsync();
         await _server.DisposeAsync();
     }
 
