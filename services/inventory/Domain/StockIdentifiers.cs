@@ -17,6 +17,7 @@ public static partial class StockIdentifiers
     public static bool IsValidOrderId([NotNullWhen(true)] string? orderId) =>
         orderId is { Length: > 0 and <= MaxOrderIdLength } && UrlSafe().IsMatch(orderId);
 
-    [GeneratedRegex("^[A-Za-z0-9._~-]+$")]
+    // \z, not $: "$" would also accept a trailing newline.
+    [GeneratedRegex(@"^[A-Za-z0-9._~-]+\z")]
     private static partial Regex UrlSafe();
 }

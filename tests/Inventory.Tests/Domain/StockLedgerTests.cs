@@ -83,6 +83,7 @@ public sealed class StockLedgerTests
     [InlineData("order-1", -1)]
     [InlineData("", 1)]
     [InlineData("order/1", 1)]
+    [InlineData("order-1\n", 1)]
     public void Reserve_rejects_invalid_arguments(string orderId, int quantity)
     {
         var ledger = Stocked(5);
