@@ -25,6 +25,11 @@ public sealed record ReservationResult(bool Reserved, int Available);
 
 public sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
 
+/// <remarks>
+/// Host and callers use JSON remoting (<c>UseJsonSerialization = true</c> on <c>ActorRuntimeOptions</c> /
+/// <c>ActorProxyOptions</c>): the records above have no parameterless constructor, which the default DataContract
+/// remoting needs.
+/// </remarks>
 public static class StockActorType
 {
     public const string Name = "StockActor";

@@ -1,8 +1,14 @@
+using FlashSale.Inventory;
+using FlashSale.Inventory.Stock;
 using FlashSale.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("inventory");
+builder.AddGatewayUserAuthentication();
+builder.AddInventory();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.MapActorsHandlers();
+app.MapStockApi();
 app.Run();

@@ -1,0 +1,29 @@
+using FlashSale.Contracts.Inventory;
+using FlashSale.Inventory.Actors;
+using FlashSale.ServiceDefaults.Messaging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FlashSale.Inventory;
+
+public static class InventoryServiceExtensions
+{
+    /// <summary>The stock actor, its options and the event publisher.</summary>
+    public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<InventoryOptions>()
+            .BindConfiguration(InventoryOptions.Section)
+            .Validate(options => options.ReservationTimeout > TimeSpan.Zero, "Inventory:ReservationTimeout must be positive")
+            .ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddEventPublisher();
+
+        // The SDK reads the sidecar's address from DAPR_HTTP_ENDPOINT / DAPR_HTTP_PORT in configuration.
+        builder.Services.AddActors(options =>
+        {
+            options.Actors.RegisterActor<StockActor>(StockActorType.Name);
+            // JSON remoting: the contract's records have no parameterless constructor, which DataContract needs.
+            options.UseJsonSerialization = true;
+        });
+        return builder;
+    }
+}
