@@ -1,3 +1,4 @@
+using Dapr;
 using Dapr.Actors.Client;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Payments;
@@ -34,12 +35,14 @@ public static class OrderingServiceCollectionExtensions
     /// <summary>
     /// Proxies to inventory's StockActor through the sidecar. JSON serialization because the contract's request and
     /// result types are positional records, which remoting's default DataContract serializer does not support
-    /// (dapr/dotnet-sdk#679); inventory must register its actors with the same setting.
+    /// (dapr/dotnet-sdk#679); inventory must register its actors with the same setting. The sidecar's address comes
+    /// from configuration first (DAPR_HTTP_ENDPOINT / DAPR_HTTP_PORT), like AddActors does, not only the environment.
     /// </summary>
     private static IServiceCollection AddStockActors(this IServiceCollection services) => services
         .AddSingleton<StockReservations>()
-        .AddSingleton<IActorProxyFactory>(_ => new ActorProxyFactory(new ActorProxyOptions
+        .AddSingleton<IActorProxyFactory>(provider => new ActorProxyFactory(new ActorProxyOptions
         {
+            HttpEndpoint = DaprDefaults.GetDefaultHttpEndpoint(provider.GetRequiredService<IConfiguration>()),
             UseJsonSerialization = true,
             RequestTimeout = TimeSpan.FromSeconds(5),
         }));
