@@ -168,6 +168,14 @@ public class PaymentProcessingTests(PaymentServiceFactory factory) : IClassFixtu
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_admin_api_and_not_the_event_routes()
+    {
+        var document = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json", Cancellation);
+
+        Assert.Equal(["/payments/{orderId}"], document!["paths"]!.AsObject().Select(path => path.Key));
+    }
+
     private List<PublishedMessage> PublishedFor(string orderId) =>
         factory.Dapr.Published.Where(m => m.Topic == Topics.Payments && m.PartitionKey == orderId).ToList();
 

@@ -23,20 +23,21 @@ public sealed partial class CloudEventPoster(HttpClient app)
     private IReadOnlyList<DaprSubscription>? _subscriptions;
 
     /// <summary>Delivers <paramref name="integrationEvent"/> on its contract's topic with its contract's CloudEvent type.</summary>
-    public Task<Delivery> DeliverAsync<TEvent>(TEvent integrationEvent, string? eventId = null, string source = "test",
-        CancellationToken cancellationToken = default) where TEvent : IIntegrationEvent
+    public Task<Delivery> DeliverAsync(IIntegrationEvent integrationEvent, string? eventId = null, string source = "test",
+        CancellationToken cancellationToken = default)
     {
-        var contract = CloudEventTypes.Of<TEvent>();
-        return DeliverAsync(contract.Topic, contract.Type, JsonSerializer.SerializeToNode(integrationEvent, Json)!, eventId, source,
-            cancellationToken);
+        var eventType = integrationEvent.GetType();
+        var contract = CloudEventTypes.Of(eventType);
+        return DeliverAsync(contract.Topic, contract.Type, JsonSerializer.SerializeToNode(integrationEvent, eventType, Json)!, eventId,
+            source, cancellationToken);
     }
 
     /// <summary>
     /// Delivers <paramref name="integrationEvent"/> and, while the app answers RETRY, redelivers the same CloudEvent as
     /// Dapr's retry policy would, until the app settles it (SUCCESS or DROP) or <paramref name="timeout"/> (5 s) passes.
     /// </summary>
-    public async Task<Delivery> DeliverUntilSettledAsync<TEvent>(TEvent integrationEvent, TimeSpan? timeout = null,
-        CancellationToken cancellationToken = default) where TEvent : IIntegrationEvent
+    public async Task<Delivery> DeliverUntilSettledAsync(IIntegrationEvent integrationEvent, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
     {
         var eventId = Guid.NewGuid().ToString();
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));

@@ -13,6 +13,7 @@ public sealed class InMemoryStateStore(string name)
     private readonly Lock _writeLock = new();
     private long _etagCounter;
     private int _conflictsToInject;
+    private string _conflictKeyPrefix = "";
     private volatile bool _unavailable;
 
     public string Name { get; } = name;
@@ -26,10 +27,18 @@ public sealed class InMemoryStateStore(string name)
     }
 
     /// <summary>
-    /// The next <paramref name="count"/> conditional writes (with an ETag, or first-write inserts) fail their check as if
-    /// another writer had got there first: for tests of optimistic-concurrency retries.
+    /// The next <paramref name="count"/> conditional writes (with an ETag, or first-write inserts) to keys starting with
+    /// <paramref name="keyPrefix"/> fail their check as if another writer had got there first: for tests of
+    /// optimistic-concurrency retries, or of a crash between two writes.
     /// </summary>
-    public void InjectConflicts(int count) => Volatile.Write(ref _conflictsToInject, count);
+    public void InjectConflicts(int count, string keyPrefix = "")
+    {
+        lock (_writeLock)
+        {
+            _conflictsToInject = count;
+            _conflictKeyPrefix = keyPrefix;
+        }
+    }
 
     /// <summary>
     /// Until the result is disposed, every read and write fails the way an unreachable store does (a
@@ -47,7 +56,7 @@ public sealed class InMemoryStateStore(string name)
         ThrowIfUnavailable();
         lock (_writeLock)
         {
-            if (writes.Any(IsConditional) && _conflictsToInject > 0)
+            if (_conflictsToInject > 0 && writes.Any(write => IsConditional(write) && write.Key.StartsWith(_conflictKeyPrefix, StringComparison.Ordinal)))
             {
                 _conflictsToInject--;
                 return false;
