@@ -116,7 +116,7 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
             await DeliverAsync(story.Placed);
         }
 
-        await DeliverAsync(stories[0].Placed, stories[1].Confirmed); // a duplicate and a transition change nothing in the order
+        await DeliverAsync(stories[0].Placed, stories[1].Confirmed); // neither a duplicate nor a later transition moves an order in the list
         await DeliverAsync(OrderStory.New("someone-else").Placed);
         var customer = factory.CreateClientAs(customerId, "customer");
 
@@ -129,7 +129,7 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         Assert.Equal((5, 5), (first.TotalCount, byDefault!.Items.Count));
         Assert.Equal((1, 20), (byDefault.Page, byDefault.PageSize));
         Assert.Equal(OrderStatus.Confirmed, byDefault.Items.Single(o => o.OrderId == stories[1].OrderId).Status);
-        Assert.Equal((2, 39.98m), (first.Items[0].Items, first.Items[0].Total));
+        Assert.Equal((2, 39.98m), (first.Items[0].ItemCount, first.Items[0].Total));
     }
 
     [Fact]

@@ -3,8 +3,9 @@ using FlashSale.OrderQuery.Domain;
 namespace FlashSale.OrderQuery.Api;
 
 /// <summary>
-/// An order as its customer sees it. <see cref="Lines"/>, <see cref="Total"/> and <see cref="Currency"/> are null in
-/// the moment between a later event and a delayed <c>OrderPlaced</c> arriving.
+/// An order as its customer sees it. When a later event overtook <c>OrderPlaced</c>, <see cref="Lines"/>,
+/// <see cref="Total"/> and <see cref="Currency"/> are null and <see cref="PlacedAt"/> is the earliest event's time
+/// until it arrives.
 /// </summary>
 public sealed record OrderDetails(
     string OrderId,
@@ -48,7 +49,7 @@ public sealed record ExpiredReservationDetails(string Sku, int Quantity);
 
 /// <summary>An order in a customer's list.</summary>
 public sealed record OrderSummary(
-    string OrderId, OrderStatus Status, decimal? Total, string? Currency, int? Items, PaymentStatus PaymentStatus,
+    string OrderId, OrderStatus Status, decimal? Total, string? Currency, int? ItemCount, PaymentStatus PaymentStatus,
     DateTimeOffset PlacedAt, DateTimeOffset LastEventAt)
 {
     public static OrderSummary From(OrderView view) => new(

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FlashSale.Contracts.Orders;
 using FlashSale.Contracts.Payments;
 using FlashSale.Payment.Domain;
@@ -25,25 +26,17 @@ public sealed partial class PaymentProcessor(
     {
         var now = time.GetUtcNow();
         var stored = await store.ReadAsync(order.OrderId, cancellationToken);
-        switch (PaymentRules.NextChargeStep(stored.Record, now))
+        return PaymentRules.NextChargeStep(stored.Record, now) switch
         {
-            case ChargeStep.Start:
-                var started = PaymentRecord.StartCharge(order.OrderId, order.CustomerId, order.Total, order.Currency, now, Lease);
-                return await HoldThenAsync(started, etag: null, ChargeAsync, cancellationToken);
-
-            case ChargeStep.TakeOver:
-                return await HoldThenAsync(TakeOver(stored.Record!, now), stored.ETag, ChargeAsync, cancellationToken);
-
-            case ChargeStep.WaitForInFlight:
-                return Busy(order.OrderId, "a charge is in flight");
-
-            case ChargeStep.RepublishOutcome:
-                await PublishOutcomeAsync(stored.Record!, cancellationToken);
-                return EventOutcome.Success;
-
-            default:
-                return EventOutcome.Success;
-        }
+            ChargeStep.Start => await HoldThenAsync(
+                PaymentRecord.StartCharge(order.OrderId, order.CustomerId, order.Total, order.Currency, now, Lease),
+                etag: null, ChargeAsync, cancellationToken),
+            ChargeStep.TakeOver => await HoldThenAsync(TakeOver(stored.Record!, now), stored.ETag, ChargeAsync, cancellationToken),
+            ChargeStep.WaitForInFlight => Busy(order.OrderId, "a charge is in flight"),
+            ChargeStep.RepublishOutcome => await RepublishAsync(stored.Record!, cancellationToken),
+            ChargeStep.Acknowledge => EventOutcome.Success,
+            _ => throw new UnreachableException(),
+        };
     }
 
     public async Task<EventOutcome> HandleAsync(RefundRequested request, EventContext context, CancellationToken cancellationToken)
@@ -51,25 +44,15 @@ public sealed partial class PaymentProcessor(
         var now = time.GetUtcNow();
         var stored = await store.ReadAsync(request.OrderId, cancellationToken);
         var decision = PaymentRules.NextRefundStep(stored.Record, request.PaymentId, request.Amount, request.Currency, now);
-        switch (decision.Step)
+        return decision.Step switch
         {
-            case RefundStep.Start:
-                return await HoldThenAsync(stored.Record!.StartRefund(now, Lease), stored.ETag, RefundAsync, cancellationToken);
-
-            case RefundStep.TakeOver:
-                return await HoldThenAsync(TakeOver(stored.Record!, now), stored.ETag, RefundAsync, cancellationToken);
-
-            case RefundStep.WaitForInFlight:
-                return Busy(request.OrderId, "a charge or refund is in flight");
-
-            case RefundStep.RepublishOutcome:
-                await PublishOutcomeAsync(stored.Record!, cancellationToken);
-                return EventOutcome.Success;
-
-            default:
-                LogRefusedRefund(request.OrderId, decision.RefusalReason);
-                return EventOutcome.Drop;
-        }
+            RefundStep.Start => await HoldThenAsync(stored.Record!.StartRefund(now, Lease), stored.ETag, RefundAsync, cancellationToken),
+            RefundStep.TakeOver => await HoldThenAsync(TakeOver(stored.Record!, now), stored.ETag, RefundAsync, cancellationToken),
+            RefundStep.WaitForInFlight => Busy(request.OrderId, "a charge or refund is in flight"),
+            RefundStep.RepublishOutcome => await RepublishAsync(stored.Record!, cancellationToken),
+            RefundStep.Refuse => Refuse(request.OrderId, decision.RefusalReason!),
+            _ => throw new UnreachableException(),
+        };
     }
 
     /// <summary>
@@ -121,7 +104,7 @@ public sealed partial class PaymentProcessor(
             return Busy(held.OrderId, "another delivery took the step over");
         }
 
-        LogCompleted(completed.OrderId, completed.Status, completed.FailureReason);
+        LogCompleted(completed.OrderId, completed.Status, completed.FailureReason ?? "none");
         // If publishing fails, Dapr redelivers and the redelivery publishes the recorded outcome.
         await PublishOutcomeAsync(completed, cancellationToken);
         return EventOutcome.Success;
@@ -140,6 +123,18 @@ public sealed partial class PaymentProcessor(
         _ => throw new InvalidOperationException($"a {payment.Status} payment has no outcome to announce"),
     };
 
+    private async Task<EventOutcome> RepublishAsync(PaymentRecord payment, CancellationToken cancellationToken)
+    {
+        await PublishOutcomeAsync(payment, cancellationToken);
+        return EventOutcome.Success;
+    }
+
+    private EventOutcome Refuse(string orderId, string reason)
+    {
+        LogRefusedRefund(orderId, reason);
+        return EventOutcome.Drop;
+    }
+
     private EventOutcome Busy(string orderId, string reason)
     {
         LogBusy(orderId, reason);
@@ -152,9 +147,9 @@ public sealed partial class PaymentProcessor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Taking over the {Status} step of order {OrderId}: the previous holder's lease ran out")]
     private partial void LogTakingOver(string orderId, PaymentStatus status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Payment of order {OrderId} is {Status} {FailureReason}")]
-    private partial void LogCompleted(string orderId, PaymentStatus status, string? failureReason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Payment of order {OrderId} is now {Status} (decline reason: {DeclineReason})")]
+    private partial void LogCompleted(string orderId, PaymentStatus status, string declineReason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing the refund of order {OrderId}: {Reason}")]
-    private partial void LogRefusedRefund(string orderId, string? reason);
+    private partial void LogRefusedRefund(string orderId, string reason);
 }

@@ -9,7 +9,8 @@ namespace FlashSale.Payment.Provider;
 /// <summary>
 /// An in-process stand-in for a card payment provider. Like a real one it honours idempotency keys: a repeated call
 /// returns the first call's result without moving money again. <see cref="Entries"/> is its ledger of every call, so
-/// tests can assert that an order was charged exactly once.
+/// tests can assert that an order was charged exactly once. Keys and ledger live in process memory for the life of the
+/// pod (a real provider keeps keys for a day or so, centrally): fine for demos and tests, not for a months-long run.
 /// </summary>
 public sealed class SimulatedPaymentProvider(IOptionsMonitor<SimulatedProviderOptions> options, TimeProvider time) : IPaymentProvider
 {
