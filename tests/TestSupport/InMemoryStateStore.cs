@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Dapr;
 using Dapr.Client;
+using Grpc.Core;
 
 namespace FlashSale.TestSupport;
 
@@ -10,18 +12,56 @@ public sealed class InMemoryStateStore(string name)
     private readonly ConcurrentDictionary<string, StoredItem> _items = new();
     private readonly Lock _writeLock = new();
     private long _etagCounter;
+    private int _conflictsToInject;
+    private string _conflictKeyPrefix = "";
+    private volatile bool _unavailable;
 
     public string Name { get; } = name;
 
     public IReadOnlyCollection<string> Keys => _items.Keys.ToArray();
 
-    public StoredItem? Get(string key) => _items.TryGetValue(key, out var item) ? item : null;
+    public StoredItem? Get(string key)
+    {
+        ThrowIfUnavailable();
+        return _items.TryGetValue(key, out var item) ? item : null;
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> conditional writes (with an ETag, or first-write inserts) to keys starting with
+    /// <paramref name="keyPrefix"/> fail their check as if another writer had got there first: for tests of
+    /// optimistic-concurrency retries, or of a crash between two writes.
+    /// </summary>
+    public void InjectConflicts(int count, string keyPrefix = "")
+    {
+        lock (_writeLock)
+        {
+            _conflictsToInject = count;
+            _conflictKeyPrefix = keyPrefix;
+        }
+    }
+
+    /// <summary>
+    /// Until the result is disposed, every read and write fails the way an unreachable store does (a
+    /// <see cref="DaprException"/> over gRPC <c>Unavailable</c>): for tests of the RETRY paths.
+    /// </summary>
+    public IDisposable SimulateOutage()
+    {
+        _unavailable = true;
+        return new Outage(this);
+    }
 
     /// <summary>Applies the writes atomically; returns false (nothing written) if any ETag check fails.</summary>
     public bool TryApply(IReadOnlyList<StateWrite> writes)
     {
+        ThrowIfUnavailable();
         lock (_writeLock)
         {
+            if (_conflictsToInject > 0 && writes.Any(write => IsConditional(write) && write.Key.StartsWith(_conflictKeyPrefix, StringComparison.Ordinal)))
+            {
+                _conflictsToInject--;
+                return false;
+            }
+
             if (!writes.All(IsAllowed))
             {
                 return false;
@@ -41,6 +81,24 @@ public sealed class InMemoryStateStore(string name)
 
             return true;
         }
+    }
+
+    private static bool IsConditional(StateWrite write) =>
+        !string.IsNullOrEmpty(write.ETag) || write.Concurrency == ConcurrencyMode.FirstWrite;
+
+    private void ThrowIfUnavailable()
+    {
+        if (_unavailable)
+        {
+            throw new DaprException(
+                "State operation failed: the Dapr endpoint indicated a failure. See InnerException for details.",
+                new RpcException(new Status(StatusCode.Unavailable, $"state store '{Name}' is unreachable")));
+        }
+    }
+
+    private sealed class Outage(InMemoryStateStore store) : IDisposable
+    {
+        public void Dispose() => store._unavailable = false;
     }
 
     private bool IsAllowed(StateWrite write)

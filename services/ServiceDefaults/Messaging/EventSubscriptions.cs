@@ -54,7 +54,16 @@ public sealed class TopicSubscription
     }
 
     /// <summary>Routes <typeparamref name="TEvent"/> (by its CloudEvent type) to its registered handler.</summary>
-    public TopicSubscription On<TEvent>() where TEvent : IIntegrationEvent
+    public TopicSubscription On<TEvent>() where TEvent : IIntegrationEvent => Route<TEvent>(Deliver<TEvent>);
+
+    /// <summary>
+    /// Acknowledges <typeparamref name="TEvent"/> without handling it: a type this service knows but has no use for.
+    /// Left to the default route it would count as unknown and be dropped to the dead-letter topic, burying real
+    /// problems (a new contract version nobody handles) under routine traffic.
+    /// </summary>
+    public TopicSubscription Ignore<TEvent>() where TEvent : IIntegrationEvent => Route<TEvent>(Acknowledge);
+
+    private TopicSubscription Route<TEvent>(Delegate handler) where TEvent : IIntegrationEvent
     {
         var contract = CloudEventTypes.Of<TEvent>();
         if (contract.Topic != _topic)
@@ -63,7 +72,7 @@ public sealed class TopicSubscription
         }
 
         _priority++;
-        _endpoints.MapPost($"{_routePrefix}/{contract.Type}", Deliver<TEvent>)
+        _endpoints.MapPost($"{_routePrefix}/{contract.Type}", handler)
             .WithTopic(Options($"event.type == \"{contract.Type}\"", _priority))
             .ExcludeFromDescription();
         return this;
@@ -116,6 +125,8 @@ public sealed class TopicSubscription
             return DaprAnswer(EventOutcome.Retry);
         }
     }
+
+    private static IResult Acknowledge() => DaprAnswer(EventOutcome.Success);
 
     private static async Task<IResult> DropUnknownType(HttpContext http, ILoggerFactory loggers)
     {

@@ -1,0 +1,70 @@
+using System.Text;
+
+namespace FlashSale.OrderQuery.Domain;
+
+/// <summary>The latest contribution of one order, stamped with the order view's revision it was taken from.</summary>
+public sealed record LedgerEntry(long Revision, SkuContribution Contribution);
+
+/// <summary>One shard of a SKU's sale ledger: the contributions of the orders whose id hashes to it.</summary>
+public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders);
+
+/// <summary>A SKU's sale figures summed over its ledger.</summary>
+public sealed record SaleTotals(
+    int UnitsSold, IReadOnlyDictionary<string, decimal> Revenue, int ConfirmedOrders, int CancelledOrders, int ExpiredUnits);
+
+/// <summary>
+/// Dashboard counters, exactly once per order transition. The read store cannot update an order view and a counter
+/// atomically, so instead of incrementing counters the ledger keeps each order's latest contribution per SKU and the
+/// dashboard sums them: recording the same contribution again changes nothing, a newer one replaces the older, and a
+/// stale one (lower revision) is ignored. Sharding by order id spreads a hot SKU's writes over several keys.
+/// </summary>
+public static class SaleLedger
+{
+    public const int ShardCount = 8;
+
+    /// <summary>A stable shard (FNV-1a of the order id): the same order always lands in the same shard.</summary>
+    public static int ShardOf(string orderId)
+    {
+        var hash = 2166136261u;
+        foreach (var b in Encoding.UTF8.GetBytes(orderId))
+        {
+            hash = (hash ^ b) * 16777619u;
+        }
+
+        return (int)(hash % ShardCount);
+    }
+
+    /// <summary>The shard with the order's contribution recorded, or null when it already holds this or a newer one.</summary>
+    public static SaleLedgerShard? Record(SaleLedgerShard? shard, string orderId, long revision, SkuContribution contribution)
+    {
+        var current = shard ?? new SaleLedgerShard(contribution.Sku, ShardOf(orderId), new Dictionary<string, LedgerEntry>());
+        var recorded = current.Orders.GetValueOrDefault(orderId);
+        if (recorded is not null ? recorded.Revision >= revision : contribution.IsNothing)
+        {
+            return null;
+        }
+
+        return current with
+        {
+            Orders = new Dictionary<string, LedgerEntry>(current.Orders) { [orderId] = new LedgerEntry(revision, contribution) },
+        };
+    }
+
+    public static SaleTotals Totals(IEnumerable<SaleLedgerShard> shards)
+    {
+        // Newest entry per order, should an order ever appear in two shards (e.g. after ShardCount changed).
+        var contributions = shards
+            .SelectMany(shard => shard.Orders)
+            .GroupBy(entry => entry.Key, entry => entry.Value)
+            .Select(entries => entries.MaxBy(entry => entry.Revision)!.Contribution)
+            .ToList();
+        return new SaleTotals(
+            contributions.Sum(c => c.UnitsSold),
+            contributions.Where(c => c is { Revenue: not 0, Currency: not null })
+                .GroupBy(c => c.Currency!)
+                .ToDictionary(byCurrency => byCurrency.Key, byCurrency => byCurrency.Sum(c => c.Revenue)),
+            contributions.Sum(c => c.ConfirmedOrders),
+            contributions.Sum(c => c.CancelledOrders),
+            contributions.Sum(c => c.ExpiredUnits));
+    }
+}

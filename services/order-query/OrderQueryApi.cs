@@ -1,0 +1,4 @@
+namespace FlashSale.OrderQuery;
+
+/// <summary>Marker type of the order-query service's assembly, for <c>WebApplicationFactory</c>.</summary>
+public sealed class OrderQueryApi;
