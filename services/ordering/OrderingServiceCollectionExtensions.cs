@@ -26,9 +26,6 @@ public static class OrderingServiceCollectionExtensions
         services.AddEventHandler<PaymentSucceeded, OrderSaga>();
         services.AddEventHandler<PaymentFailed, OrderSaga>();
         services.AddEventHandler<ReservationExpired, OrderSaga>();
-        services.AddEventHandler<PaymentRefunded, AcknowledgeOnly<PaymentRefunded>>();
-        services.AddEventHandler<StockChanged, AcknowledgeOnly<StockChanged>>();
-        services.AddEventHandler<SoldOut, AcknowledgeOnly<SoldOut>>();
         return services;
     }
 

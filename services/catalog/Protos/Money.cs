@@ -1,10 +1,11 @@
 // Conversions for the Money message of pricing.proto, as part of the generated class. Every project that generates
 // pricing.proto compiles this file too, so server and clients convert alike; ordering's csproj links it:
-//   <Protobuf Include="../catalog/Protos/pricing.proto" GrpcServices="Client" />
+//   <Protobuf Include="../catalog/Protos/pricing.proto" GrpcServices="Client" Access="Internal" />
 //   <Compile Include="../catalog/Protos/Money.cs" Link="Protos/Money.cs" />
 namespace FlashSale.Catalog.Pricing;
 
-public sealed partial class Money
+// No access modifier: the generated part decides (public in catalog, internal in ordering).
+partial class Money
 {
     private const decimal NanosPerUnit = 1_000_000_000m;
 

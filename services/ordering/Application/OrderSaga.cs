@@ -78,10 +78,3 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
         return EventOutcome.Success;
     }
 }
-
-/// <summary>For event types on a subscribed topic that ordering has no use for: acknowledged, not dead-lettered.</summary>
-internal sealed class AcknowledgeOnly<TEvent> : IEventHandler<TEvent> where TEvent : IIntegrationEvent
-{
-    public Task<EventOutcome> HandleAsync(TEvent integrationEvent, EventContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(EventOutcome.Success);
-}

@@ -30,12 +30,9 @@ internal sealed class GrpcPriceCatalog(PricingClient client, TimeProvider clock)
 
         var quotes = response.Quotes
             .Where(quote => skus.Contains(quote.Sku))
-            .ToDictionary(quote => quote.Sku, quote => new PriceQuote(quote.Sku, ToDecimal(quote.UnitPrice), quote.UnitPrice.Currency));
+            .ToDictionary(quote => quote.Sku, quote => new PriceQuote(quote.Sku, quote.UnitPrice.ToDecimal(), quote.UnitPrice.Currency));
         // A SKU the catalog neither quoted nor listed as unknown cannot be sold either: treat it as unknown.
         var unknown = skus.Where(sku => !quotes.ContainsKey(sku)).ToList();
         return new PriceQuotes(quotes, unknown);
     }
-
-    /// <summary>Money is <c>units + nanos / 1e9</c>, both with the same sign.</summary>
-    internal static decimal ToDecimal(Money money) => money.Units + money.Nanos / 1_000_000_000m;
 }

@@ -4,7 +4,6 @@ using Dapr.Client;
 using FlashSale.Contracts;
 using FlashSale.Ordering.Domain;
 using FlashSale.ServiceDefaults.Messaging;
-using Grpc.Core;
 
 namespace FlashSale.Ordering.Storage;
 
@@ -26,6 +25,7 @@ internal sealed class OrderStore(DaprClient dapr)
     public const string StoreName = "orders-store";
     private const string OutboxProjection = "outbox.projection";
     private const string ContentType = "contentType";
+    private const string CloudEventTypeAttribute = "type";
 
     public async Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
@@ -59,17 +59,34 @@ internal sealed class OrderStore(DaprClient dapr)
         {
             await dapr.ExecuteStateTransactionAsync(StoreName, operations, cancellationToken: cancellationToken);
         }
-        catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Aborted })
+        catch (DaprException ex) when (await ChangedSinceAsync(order.Id, etag, cancellationToken))
         {
             throw new OrderConcurrencyException(order.Id, ex);
         }
     }
 
+    // daprd reports every failed state transaction as Internal, an ETag conflict included, so the cause is read back:
+    // the order exists (insert) or carries another ETag (update) → a concurrent write won; otherwise the store failed.
+    private async Task<bool> ChangedSinceAsync(string orderId, string? etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var current = await FindAsync(orderId, cancellationToken);
+            return etag is null ? current is not null : current?.ETag != etag;
+        }
+        catch (DaprException)
+        {
+            return false;
+        }
+    }
+
     // The CloudEvent type (subscribers route on it), the Kafka key, and a JSON content type so the event's data is
-    // embedded as JSON rather than as a string. Set on the upsert as well as on the projection because Dapr versions
-    // have differed in which of the two operations' metadata the outbox copies into the published CloudEvent.
+    // embedded as JSON rather than as a string. daprd's outbox copies the UPSERT's metadata keys verbatim into the
+    // CloudEvent (pkg/runtime/pubsub/outbox.go), so the literal key "type" is what sets the type there; the documented
+    // "cloudevent.type" is kept for runtimes that map it. Set on the projection too, which is harmless.
     private static Dictionary<string, string> MetadataOf(IIntegrationEvent integrationEvent) => new()
     {
+        [CloudEventTypeAttribute] = CloudEventTypes.Of(integrationEvent.GetType()).Type,
         [EventMetadata.CloudEventType] = CloudEventTypes.Of(integrationEvent.GetType()).Type,
         [EventMetadata.PartitionKey] = integrationEvent.PartitionKey,
         [ContentType] = "application/json",
