@@ -48,7 +48,7 @@ public sealed class PubSubBroker
     /// <summary>Every delivery attempt, in the order they finished.</summary>
     public IReadOnlyList<DeliveryRecord> Deliveries => _deliveries.ToArray();
 
-    /// <summary>Messages the sidecar gave up on, with why (also on their dead-letter topic when the subscription has one).</summary>
+    /// <summary>Messages the sidecar gave up on or skipped to a dead-letter topic, with why.</summary>
     public IReadOnlyList<DeadLetter> DeadLetters => _deadLetters.ToArray();
 
     /// <summary>What a real daprd would have logged as a warning (e.g. a subscription to a pub/sub the app cannot see).</summary>
@@ -222,15 +222,19 @@ public sealed class PubSubBroker
                 result.EventId, result.EventType, result.Path, attempt, result.Answer, result.HttpStatus, duplicate,
                 _options.TimeProvider.GetUtcNow()));
 
-            switch (result.Answer.Settles())
+            var hasDeadLetterTopic = consumer.Subscription.DeadLetterTopic is not null;
+            switch (result.Answer.Settles(hasDeadLetterTopic))
             {
                 case Settlement.Acknowledge:
                     return;
                 case Settlement.DeadLetter:
-                    DeadLetter(consumer, message, result, $"{result.Answer} answered on attempt {attempt}");
+                    GiveUp(consumer, message, result, $"{result.Answer} on attempt {attempt}", toDeadLetterTopic: true);
+                    return;
+                case Settlement.Discard:
+                    GiveUp(consumer, message, result, $"{result.Answer}: daprd logs it and drops it", toDeadLetterTopic: false);
                     return;
                 case Settlement.Retry when attempt >= _options.MaxDeliveryAttempts:
-                    DeadLetter(consumer, message, result, $"still failing after {attempt} attempts (last: {result.Answer})");
+                    GiveUp(consumer, message, result, $"still failing after {attempt} attempts (last: {result.Answer})", toDeadLetterTopic: true);
                     return;
                 default:
                     await Task.Delay(Backoff(attempt), _shutdown.Token);
@@ -356,9 +360,13 @@ public sealed class PubSubBroker
         };
     }
 
-    private void DeadLetter(Consumer consumer, BrokerMessage message, AttemptResult result, string reason)
+    /// <summary>
+    /// The sidecar stops trying: the message goes to the subscription's dead-letter topic when it has one (and the
+    /// answer allows it), otherwise it is lost, as with daprd. Recorded either way.
+    /// </summary>
+    private void GiveUp(Consumer consumer, BrokerMessage message, AttemptResult result, string reason, bool toDeadLetterTopic)
     {
-        var deadLetterTopic = consumer.Subscription.DeadLetterTopic;
+        var deadLetterTopic = toDeadLetterTopic ? consumer.Subscription.DeadLetterTopic : null;
         _deadLetters.Enqueue(new DeadLetter(consumer.AppId, message.Topic, deadLetterTopic, message.Offset, result.EventId,
             result.EventType, result.Answer, reason, message.Body));
         if (deadLetterTopic is not null)
@@ -504,13 +512,13 @@ public enum AppAnswer
     /// <summary>2xx with RETRY.</summary>
     Retry,
 
-    /// <summary>2xx with DROP: dead-lettered.</summary>
+    /// <summary>2xx with DROP: to the dead-letter topic if the subscription has one, else dropped.</summary>
     Drop,
 
     /// <summary>2xx with a status daprd does not know: retried.</summary>
     UnknownStatus,
 
-    /// <summary>HTTP 404: dropped, so dead-lettered.</summary>
+    /// <summary>HTTP 404: daprd logs a non-retriable error and drops the message, without the dead-letter topic.</summary>
     NotFound,
 
     /// <summary>Any other non-2xx status: retried.</summary>
@@ -519,13 +527,15 @@ public enum AppAnswer
     /// <summary>The app could not be reached or timed out: retried.</summary>
     Unreachable,
 
-    /// <summary>No routing rule matched and there is no default route: skipped, never delivered.</summary>
+    /// <summary>No routing rule matched and there is no default route: never delivered; a copy goes to the dead-letter
+    /// topic if the subscription has one.</summary>
     NoRoute,
 
-    /// <summary>A routing rule could not be evaluated on the event: retried.</summary>
+    /// <summary>A routing rule could not be evaluated on the event: dead-lettered if possible, else retried.</summary>
     RouteError,
 
-    /// <summary>The message is not a CloudEvent daprd can read: dead-lettered without reaching the app.</summary>
+    /// <summary>The message is not a CloudEvent daprd can read: dead-lettered without reaching the app if possible,
+    /// else retried.</summary>
     NotACloudEvent,
 
     /// <summary>A failure injected by <see cref="FaultSwitches.FailDeliveries"/>: retried.</summary>
@@ -537,14 +547,19 @@ internal enum Settlement
     Acknowledge,
     Retry,
     DeadLetter,
+    Discard,
 }
 
 internal static class AppAnswerExtensions
 {
-    public static Settlement Settles(this AppAnswer answer) => answer switch
+    /// <summary>What daprd does next (dapr/pkg/runtime/subscription): see <see cref="AppAnswer"/>.</summary>
+    public static Settlement Settles(this AppAnswer answer, bool hasDeadLetterTopic) => answer switch
     {
-        AppAnswer.Success or AppAnswer.NoRoute => Settlement.Acknowledge,
-        AppAnswer.Drop or AppAnswer.NotFound or AppAnswer.NotACloudEvent => Settlement.DeadLetter,
+        AppAnswer.Success => Settlement.Acknowledge,
+        AppAnswer.NoRoute => hasDeadLetterTopic ? Settlement.DeadLetter : Settlement.Acknowledge,
+        AppAnswer.Drop => Settlement.DeadLetter,
+        AppAnswer.NotFound => Settlement.Discard,
+        AppAnswer.NotACloudEvent or AppAnswer.RouteError => hasDeadLetterTopic ? Settlement.DeadLetter : Settlement.Retry,
         _ => Settlement.Retry,
     };
 }
@@ -554,8 +569,8 @@ public sealed record DeliveryRecord(
     string AppId, string Topic, long Offset, string? PartitionKey, string? EventId, string? EventType, string? Path, int Attempt,
     AppAnswer Answer, int? HttpStatus, bool Duplicate, DateTimeOffset At);
 
-/// <summary>A message the sidecar gave up on for one app; <see cref="DeadLetterTopic"/> is null when the subscription has
-/// none (the message is then lost, as in Dapr).</summary>
+/// <summary>A message the sidecar gave up on for one app; <see cref="DeadLetterTopic"/> is null when it was not sent to
+/// one (no dead-letter topic, or a 404 answer): the message is then lost, as with daprd.</summary>
 public sealed record DeadLetter(
     string AppId, string Topic, string? DeadLetterTopic, long Offset, string? EventId, string? EventType, AppAnswer LastAnswer,
     string Reason, byte[] Body);
