@@ -27,10 +27,15 @@ public sealed class InMemoryDapr
 
     /// <summary>
     /// Takes the stores, pub/sub, outbox settings and scopes from Dapr component definitions (normally
-    /// <see cref="DaprComponents.LoadFromRepository"/>) and enforces them from now on.
+    /// <see cref="DaprComponents.LoadFromRepository"/>) and enforces them from now on. Call it before anything is stored.
     /// </summary>
     public InMemoryDapr UseComponents(DaprComponents components)
     {
+        if (!_stores.IsEmpty || !_published.IsEmpty)
+        {
+            throw new InvalidOperationException("Load the components before any state or message exists.");
+        }
+
         Components = components;
         foreach (var store in components.All.Where(component => component.IsStateStore))
         {

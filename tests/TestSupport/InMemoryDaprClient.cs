@@ -8,9 +8,10 @@ namespace FlashSale.TestSupport;
 
 /// <summary>
 /// A test-only <see cref="DaprClient"/> for one app, backed by <see cref="InMemoryDapr"/>. It serializes values with
-/// the same options as the real client and fails the way the real one does (a <see cref="DaprException"/> wrapping an
-/// <c>Aborted</c> RPC status for an ETag conflict), so service code exercises its real error paths. Building blocks the
-/// services do not use throw <see cref="NotSupportedException"/>.
+/// the same options as the real client and fails the way daprd makes the real one fail (a <see cref="DaprException"/>
+/// wrapping the RPC status: <c>Aborted</c> for an ETag conflict on a save or delete, <c>Internal</c> for any failed
+/// transaction, <c>InvalidArgument</c> for a store or pub/sub the app cannot see), so service code exercises its real
+/// error paths. Building blocks the services do not use throw <see cref="NotSupportedException"/>.
 /// </summary>
 public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprClient
 {
@@ -187,7 +188,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     public override HttpClient CreateInvokableHttpClient(string? appId = null)
     {
         // The SDK's own InvocationHandler rewrites http://{app-id}/path to the sidecar's /v1.0/invoke/{app-id}/method/path.
-        var client = new HttpClient(new InvocationHandler { InnerHandler = SidecarHandler("HTTP service invocation"), DaprEndpoint = SidecarEndpoint });
+        var client = new HttpClient(new InvocationHandler { InnerHandler = SidecarHandler("HTTP service invocation"), DaprEndpoint = DaprSidecarStandIn.SidecarAddress.OriginalString });
         if (appId is not null)
         {
             client.BaseAddress = new Uri($"http://{appId}");
@@ -195,8 +196,6 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
 
         return client;
     }
-
-    private const string SidecarEndpoint = "http://127.0.0.1:3500";
 
     private HttpMessageHandler SidecarHandler(string what) =>
         dapr.SidecarHandlerFactory?.Invoke(AppId) ?? throw new NotSupportedException($"{what} needs a sidecar stand-in (DaprSidecarStandIn)");

@@ -21,6 +21,9 @@ public sealed record SidecarOptions
     /// <summary>How long the sidecar waits for an app to answer one delivery before it counts as failed.</summary>
     public TimeSpan DeliveryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The clock of CloudEvent <c>time</c> attributes and publish timestamps.</summary>
+    /// <summary>
+    /// The clock of CloudEvent <c>time</c> attributes and publish timestamps. Backoff and injected delays always wait
+    /// in real time, so a frozen test clock cannot stall deliveries.
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
