@@ -1,8 +1,20 @@
+using FlashSale.Gateway.Authentication;
+using FlashSale.Gateway.Proxy;
+using FlashSale.Gateway.RateLimiting;
 using FlashSale.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
+builder.AddTokenValidation();
+builder.AddGatewayRateLimiting();
+builder.AddBackendProxy();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseAuthentication();
+// After authentication, so that requests are limited per user; before authorization, so that floods of rejected
+// requests are limited too.
+app.UseRateLimiter();
+app.UseAuthorization();
+app.MapReverseProxy();
 app.Run();

@@ -48,6 +48,12 @@ public sealed class InMemoryDapr
         return this;
     }
 
+    /// <summary>
+    /// Called at the start of every state transaction, before anything is checked or applied. A test interleaves a
+    /// concurrent write here (so the transaction meets a stale ETag) or throws as an unavailable store would.
+    /// </summary>
+    public Action<string, IReadOnlyList<Dapr.Client.StateTransactionRequest>>? BeforeStateTransaction { get; set; }
+
     /// <summary>Set by a sidecar stand-in: the HTTP API of the sidecar next to an app (service invocation, actors).</summary>
     internal Func<string, HttpMessageHandler>? SidecarHandlerFactory { get; set; }
 

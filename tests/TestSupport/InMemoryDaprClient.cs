@@ -108,6 +108,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     public override Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
+        dapr.BeforeStateTransaction?.Invoke(storeName, operations);
         var store = StoreOf(storeName);
 
         // Outbox projections (metadata outbox.projection=true) are never stored: they replace the payload published

@@ -1,0 +1,122 @@
+namespace FlashSale.Ordering.Domain;
+
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice)
+{
+    public decimal LineTotal() => Quantity * UnitPrice;
+}
+
+/// <summary>A refund the order asked for because money arrived that the order cannot keep.</summary>
+public sealed record RefundRequest(string PaymentId, decimal Amount, string Currency, DateTimeOffset RequestedAt);
+
+/// <summary>What the saga should do with an order when an event about it arrives.</summary>
+public enum OrderDecision
+{
+    /// <summary>A duplicate or a late event: the order already reflects it, or it no longer matters.</summary>
+    NoChange,
+    Confirm,
+    Cancel,
+
+    /// <summary>A payment the order cannot keep (it was cancelled, or is already paid by another payment).</summary>
+    RequestRefund,
+}
+
+/// <summary>
+/// The order aggregate. Immutable: every change returns a new order with <see cref="Version"/> + 1, the version the
+/// event announcing the change carries.
+/// </summary>
+public sealed record Order
+{
+    public required string Id { get; init; }
+
+    public required string CustomerId { get; init; }
+
+    public required OrderStatus Status { get; init; }
+
+    public required IReadOnlyList<OrderLine> Lines { get; init; }
+
+    public required decimal Total { get; init; }
+
+    public required string Currency { get; init; }
+
+    public required DateTimeOffset PlacedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    public required long Version { get; init; }
+
+    /// <summary>The payment that confirmed the order.</summary>
+    public string? PaymentId { get; init; }
+
+    public string? CancellationReason { get; init; }
+
+    public IReadOnlyList<RefundRequest> Refunds { get; init; } = [];
+
+    public static Order Place(string id, string customerId, IReadOnlyList<OrderLine> lines, string currency, DateTimeOffset placedAt)
+    {
+        if (lines.Count is 0 or > OrderRules.MaxLines)
+        {
+            throw new ArgumentException($"An order has 1 to {OrderRules.MaxLines} lines", nameof(lines));
+        }
+
+        if (lines.Select(line => line.Sku).Distinct(StringComparer.Ordinal).Count() != lines.Count)
+        {
+            throw new ArgumentException("An order has one line per SKU", nameof(lines));
+        }
+
+        if (lines.Any(line => line.Quantity is < OrderRules.MinQuantity or > OrderRules.MaxQuantityPerLine || line.UnitPrice < 0))
+        {
+            throw new ArgumentException(
+                $"A line has {OrderRules.MinQuantity} to {OrderRules.MaxQuantityPerLine} units at a price of zero or more", nameof(lines));
+        }
+
+        return new Order
+        {
+            Id = id,
+            CustomerId = customerId,
+            Status = OrderStatus.AwaitingPayment,
+            Lines = lines,
+            Total = lines.Sum(line => line.LineTotal()),
+            Currency = currency,
+            PlacedAt = placedAt,
+            UpdatedAt = placedAt,
+            Version = 1,
+        };
+    }
+
+    public bool IsOwnedBy(string customerId) => string.Equals(CustomerId, customerId, StringComparison.Ordinal);
+
+    public Order Confirm(string paymentId, DateTimeOffset at) => MoveTo(OrderStatus.Confirmed, at) with { PaymentId = paymentId };
+
+    public Order Cancel(string reason, DateTimeOffset at) => MoveTo(OrderStatus.Cancelled, at) with { CancellationReason = reason };
+
+    public Order RequestRefund(string paymentId, decimal amount, string currency, DateTimeOffset at)
+    {
+        if (OnPaymentSucceeded(paymentId) != OrderDecision.RequestRefund)
+        {
+            throw new InvalidOperationException($"Order {Id} ({Status}) keeps payment {paymentId} or has already asked to refund it");
+        }
+
+        return this with { Refunds = [.. Refunds, new RefundRequest(paymentId, amount, currency, at)], Version = Version + 1, UpdatedAt = at };
+    }
+
+    public OrderDecision OnPaymentSucceeded(string paymentId) => Status switch
+    {
+        OrderStatus.AwaitingPayment => OrderDecision.Confirm,
+        OrderStatus.Confirmed when PaymentId == paymentId => OrderDecision.NoChange,
+        _ when Refunds.Any(refund => refund.PaymentId == paymentId) => OrderDecision.NoChange,
+        // Cancelled, or a second payment for a paid order: the money must go back, once per payment.
+        _ => OrderDecision.RequestRefund,
+    };
+
+    /// <summary>A failure after the order was confirmed is a late retry of the payment service, not news.</summary>
+    public OrderDecision OnPaymentFailed() => Status == OrderStatus.AwaitingPayment ? OrderDecision.Cancel : OrderDecision.NoChange;
+
+    /// <summary>Without its stock an unpaid order cannot be fulfilled; a paid or cancelled one is past caring.</summary>
+    public OrderDecision OnReservationExpired() => Status == OrderStatus.AwaitingPayment ? OrderDecision.Cancel : OrderDecision.NoChange;
+
+    private Order MoveTo(OrderStatus status, DateTimeOffset at)
+    {
+        OrderStateMachine.EnsureCanTransition(Status, status);
+        return this with { Status = status, Version = Version + 1, UpdatedAt = at };
+    }
+}

@@ -1,0 +1,90 @@
+using Dapr.Actors;
+using Dapr.Actors.Client;
+using FlashSale.Contracts.Inventory;
+using FlashSale.Ordering.Domain;
+
+namespace FlashSale.Ordering.Inventory;
+
+/// <summary>The outcome of reserving every line of an order.</summary>
+internal abstract record ReservationOutcome
+{
+    public sealed record AllReserved : ReservationOutcome;
+
+    public sealed record SoldOut(string Sku, int Available) : ReservationOutcome;
+
+    public sealed record Unavailable(string Sku, Exception Error) : ReservationOutcome;
+}
+
+/// <summary>
+/// Talks to inventory's <see cref="IStockActor"/> (one actor per SKU, keyed by order id). Every actor call is
+/// idempotent per order id, so any of these may be repeated after a crash or a redelivered event.
+/// </summary>
+internal sealed class StockReservations(IActorProxyFactory actors, ILogger<StockReservations> logger)
+{
+    /// <summary>
+    /// All or nothing: reserves line by line and, at the first line that cannot be reserved, releases the ones already
+    /// reserved. Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// </summary>
+    public async Task<ReservationOutcome> ReserveAllAsync(
+        string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
+    {
+        var reserved = new List<string>(lines.Count);
+        foreach (var (sku, quantity) in lines)
+        {
+            ReservationResult result;
+            try
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result = await Actor(sku).ReserveAsync(new ReserveRequest(orderId, quantity));
+            }
+            catch (Exception ex)
+            {
+                // The failed call may still have reserved on the actor's side: release that SKU as well.
+                await ReleaseBestEffortAsync(orderId, [.. reserved, sku]);
+                return new ReservationOutcome.Unavailable(sku, ex);
+            }
+
+            if (!result.Reserved)
+            {
+                await ReleaseBestEffortAsync(orderId, reserved);
+                return new ReservationOutcome.SoldOut(sku, result.Available);
+            }
+
+            reserved.Add(sku);
+        }
+
+        return new ReservationOutcome.AllReserved();
+    }
+
+    /// <summary>
+    /// Makes the actors agree with the order's status: a confirmed order's units are sold, a cancelled order's go back
+    /// to stock, an unpaid order's stay reserved. Throws when an actor cannot be reached, so an event handler retries.
+    /// </summary>
+    public Task MatchAsync(Order order) => order.Status switch
+    {
+        OrderStatus.Confirmed => Task.WhenAll(order.Lines.Select(line => Actor(line.Sku).CommitAsync(order.Id))),
+        OrderStatus.Cancelled => Task.WhenAll(order.Lines.Select(line => Actor(line.Sku).ReleaseAsync(order.Id))),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>
+    /// For compensation, where the original outcome must still reach the caller: a release that fails is logged, and
+    /// the actor's reservation timeout gives those units back later.
+    /// </summary>
+    public async Task ReleaseBestEffortAsync(string orderId, IEnumerable<string> skus)
+    {
+        foreach (var sku in skus)
+        {
+            try
+            {
+                await Actor(sku).ReleaseAsync(orderId);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not release {Sku} for order {OrderId}; its reservation will expire instead", sku, orderId);
+            }
+        }
+    }
+
+    private IStockActor Actor(string sku) => actors.CreateActorProxy<IStockActor>(new ActorId(sku), StockActorType.Name);
+}

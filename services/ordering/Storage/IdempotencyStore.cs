@@ -1,0 +1,84 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+
+namespace FlashSale.Ordering.Storage;
+
+/// <summary>A refusal worth replaying to a retry with the same key (sold out, unknown SKU).</summary>
+internal sealed record RecordedProblem(int Status, string Title, string Detail, IReadOnlyList<string> Skus);
+
+/// <summary>
+/// What one (customer, Idempotency-Key) pair has led to. <see cref="OrderId"/> is chosen when the key is first claimed,
+/// so a retry can find the order even if the request that placed it died before recording the outcome.
+/// </summary>
+internal sealed record IdempotencyRecord(string RequestHash, string OrderId, DateTimeOffset ClaimedAt, IdempotencyOutcome? Outcome)
+{
+    public bool IsInProgress => Outcome is null;
+}
+
+/// <summary>201 with the order, or a recorded problem.</summary>
+internal sealed record IdempotencyOutcome(int Status, RecordedProblem? Problem);
+
+internal sealed record StoredIdempotencyRecord(IdempotencyRecord Record, string ETag);
+
+/// <summary>
+/// Idempotency records live in <c>orders-store</c> but are written with plain (non-transactional) state calls, which
+/// the outbox never publishes, so the order's state transaction keeps its single upsert. They expire after a day.
+/// </summary>
+internal sealed class IdempotencyStore(DaprClient dapr)
+{
+    private static readonly IReadOnlyDictionary<string, string> Expiry = new Dictionary<string, string>
+    {
+        ["ttlInSeconds"] = ((int)TimeSpan.FromDays(1).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private static readonly StateOptions InsertOnly = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
+
+    /// <summary>Scoped per customer: two customers may use the same key without seeing each other's orders.</summary>
+    public static string KeyFor(string customerId, string idempotencyKey) =>
+        "idempotency-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{customerId}\n{idempotencyKey}")));
+
+    /// <summary>Inserts the record if the key is new; false if someone claimed it first.</summary>
+    public async Task<bool> TryClaimAsync(string key, IdempotencyRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dapr.SaveStateAsync(OrderStore.StoreName, key, record, InsertOnly, Expiry, cancellationToken);
+            return true;
+        }
+        catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Aborted })
+        {
+            return false;
+        }
+    }
+
+    public async Task<StoredIdempotencyRecord?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        var (record, etag) = await dapr.GetStateAndETagAsync<IdempotencyRecord?>(OrderStore.StoreName, key, cancellationToken: cancellationToken);
+        return record is null ? null : new StoredIdempotencyRecord(record, etag);
+    }
+
+    /// <summary>Replaces a record read with <paramref name="etag"/> (taking over an abandoned claim); false if it changed.</summary>
+    public Task<bool> TryReplaceAsync(string key, IdempotencyRecord record, string etag, CancellationToken cancellationToken) =>
+        dapr.TrySaveStateAsync(OrderStore.StoreName, key, record, etag, InsertOnly, Expiry, cancellationToken);
+
+    /// <summary>Records the outcome, unless another request has taken the claim over meanwhile.</summary>
+    public async Task CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(key, cancellationToken) is { } current && current.Record.OrderId == claim.OrderId)
+        {
+            await TryReplaceAsync(key, claim with { Outcome = outcome }, current.ETag, cancellationToken);
+        }
+    }
+
+    /// <summary>Frees the key after a transient failure, so a retry with it starts afresh.</summary>
+    public async Task ForgetAsync(string key, IdempotencyRecord claim, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(key, cancellationToken) is { } current && current.Record.OrderId == claim.OrderId)
+        {
+            await dapr.TryDeleteStateAsync(OrderStore.StoreName, key, current.ETag, cancellationToken: cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Dapr;
+using Dapr.Client;
+using FlashSale.Contracts;
+using FlashSale.Ordering.Domain;
+using FlashSale.ServiceDefaults.Messaging;
+using Grpc.Core;
+
+namespace FlashSale.Ordering.Storage;
+
+/// <summary>An order as read, with the ETag a later write must present.</summary>
+internal sealed record StoredOrder(Order Order, string ETag);
+
+/// <summary>Another write got to the order first (stale ETag, or an insert of an id that exists).</summary>
+internal sealed class OrderConcurrencyException(string orderId, Exception innerException)
+    : Exception($"Order {orderId} was changed concurrently", innerException);
+
+/// <summary>
+/// The write side of orders in the Dapr state store <c>orders-store</c>, whose component has Dapr's transactional
+/// outbox enabled (see docs/adr/0006-transactional-outbox.md). Every write is ONE state transaction holding the order's
+/// upsert and an outbox projection of the event announcing it, so the order changes and the event is published, or
+/// neither. Each transaction has exactly one upsert because Dapr publishes one message per upsert.
+/// </summary>
+internal sealed class OrderStore(DaprClient dapr)
+{
+    public const string StoreName = "orders-store";
+    private const string OutboxProjection = "outbox.projection";
+    private const string ContentType = "contentType";
+
+    public async Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
+    {
+        var (order, etag) = await dapr.GetStateAndETagAsync<Order?>(StoreName, Key(orderId), cancellationToken: cancellationToken);
+        return order is null ? null : new StoredOrder(order, etag);
+    }
+
+    /// <summary>Inserts a new order; fails with <see cref="OrderConcurrencyException"/> if the id exists.</summary>
+    public Task InsertAsync(Order order, IIntegrationEvent placed, CancellationToken cancellationToken) =>
+        CommitAsync(order, etag: null, placed, cancellationToken);
+
+    /// <summary>Replaces the order read with <paramref name="etag"/>; fails with <see cref="OrderConcurrencyException"/> if it changed since.</summary>
+    public Task UpdateAsync(Order order, string etag, IIntegrationEvent change, CancellationToken cancellationToken) =>
+        CommitAsync(order, etag, change, cancellationToken);
+
+    private async Task CommitAsync(Order order, string? etag, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    {
+        var key = Key(order.Id);
+        var eventMetadata = MetadataOf(integrationEvent);
+        StateTransactionRequest[] operations =
+        [
+            // First-write with no ETag is an insert that fails if the key exists; with an ETag, a compare-and-swap.
+            new(key, JsonSerializer.SerializeToUtf8Bytes(order, dapr.JsonSerializerOptions), StateOperationType.Upsert,
+                etag, eventMetadata, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong }),
+            // Not stored: Dapr publishes this value instead of the order document.
+            new(key, JsonSerializer.SerializeToUtf8Bytes(integrationEvent, integrationEvent.GetType(), EventJson.Options), StateOperationType.Upsert,
+                metadata: new Dictionary<string, string>(eventMetadata) { [OutboxProjection] = "true" }),
+        ];
+
+        try
+        {
+            await dapr.ExecuteStateTransactionAsync(StoreName, operations, cancellationToken: cancellationToken);
+        }
+        catch (DaprException ex) when (ex.InnerException is RpcException { StatusCode: StatusCode.Aborted })
+        {
+            throw new OrderConcurrencyException(order.Id, ex);
+        }
+    }
+
+    // The CloudEvent type (subscribers route on it), the Kafka key, and a JSON content type so the event's data is
+    // embedded as JSON rather than as a string. Set on the upsert as well as on the projection because Dapr versions
+    // have differed in which of the two operations' metadata the outbox copies into the published CloudEvent.
+    private static Dictionary<string, string> MetadataOf(IIntegrationEvent integrationEvent) => new()
+    {
+        [EventMetadata.CloudEventType] = CloudEventTypes.Of(integrationEvent.GetType()).Type,
+        [EventMetadata.PartitionKey] = integrationEvent.PartitionKey,
+        [ContentType] = "application/json",
+    };
+
+    private static string Key(string orderId) => $"order-{orderId}";
+}

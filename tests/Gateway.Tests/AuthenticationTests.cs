@@ -1,0 +1,125 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FlashSale.Gateway.Tests;
+
+public sealed class AuthenticationTests(GatewayFixture fixture)
+{
+    [Theory]
+    [InlineData("POST", "/api/orders")]
+    [InlineData("GET", "/api/orders")]
+    [InlineData("POST", "/api/orders/1/cancel")]
+    public async Task Order_routes_without_a_token_are_a_401_problem_with_a_bearer_challenge(string method, string path)
+    {
+        var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(new HttpMethod(method), path));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
+    }
+
+    [Fact]
+    public async Task A_token_identity_issued_is_accepted()
+    {
+        var response = await fixture.Gateway.SendAsync(
+            GatewayRequests.Request(HttpMethod.Post, "/api/orders", await fixture.TokenForAsync(DemoUser.Bob)));
+
+        Assert.Equal("ordering", (await response.EchoAsync()).Backend);
+    }
+
+    [Fact]
+    public async Task An_expired_token_is_rejected()
+    {
+        // Identity with its clock an hour behind issues a token that expired 45 minutes ago, under the same key.
+        await using var identityInThePast = new IdentityIssuer(fixture.SigningKeyPem, clockOffset: TimeSpan.FromHours(-1));
+        var expired = await identityInThePast.IssueTokenAsync(DemoUser.Alice);
+
+        var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", expired));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_another_key_is_rejected_even_under_identitys_key_id()
+    {
+        var genuine = new JsonWebToken(await fixture.TokenForAsync(DemoUser.Alice));
+        using var otherKey = RSA.Create(2048);
+        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = genuine.Issuer,
+            Audience = genuine.Audiences.Single(),
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            Claims = new Dictionary<string, object> { ["sub"] = "alice", ["role"] = new[] { "admin" } },
+            SigningCredentials = new SigningCredentials(
+                new RsaSecurityKey(otherKey) { KeyId = genuine.Kid }, SecurityAlgorithms.RsaSha256),
+        });
+
+        var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", forged));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("Identity:Audience", "another-api")]
+    [InlineData("Identity:Issuer", "http://rogue-identity")]
+    public async Task A_token_for_another_audience_or_from_another_issuer_is_rejected(string setting, string value)
+    {
+        await using var misconfigured = new IdentityIssuer(fixture.SigningKeyPem, new Dictionary<string, string?> { [setting] = value });
+        var token = await misconfigured.IssueTokenAsync(DemoUser.Alice);
+
+        var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", token));
+
+        response.AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/catalog/products")]
+    [InlineData("PUT", "/api/catalog/products/42")]
+    [InlineData("DELETE", "/api/catalog/products/42")]
+    public async Task Catalog_writes_are_401_anonymous_403_for_customers_and_allowed_for_admins(string method, string path)
+    {
+        var anonymous = await fixture.Gateway.SendAsync(GatewayRequests.Request(new HttpMethod(method), path));
+        var customer = await fixture.Gateway.SendAsync(
+            GatewayRequests.Request(new HttpMethod(method), path, await fixture.TokenForAsync(DemoUser.Alice)));
+        var admin = await fixture.Gateway.SendAsync(
+            GatewayRequests.Request(new HttpMethod(method), path, await fixture.TokenForAsync(DemoUser.Admin)));
+
+        anonymous.AssertProblem(HttpStatusCode.Unauthorized);
+        customer.AssertProblem(HttpStatusCode.Forbidden);
+        Assert.Equal("catalog", (await admin.EchoAsync()).Backend);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/dashboard/sales")]
+    [InlineData("GET", "/api/inventory/stock/sku-1")]
+    public async Task Customers_are_forbidden_the_admin_routes(string method, string path)
+    {
+        var response = await fixture.Gateway.SendAsync(
+            GatewayRequests.Request(new HttpMethod(method), path, await fixture.TokenForAsync(DemoUser.Alice)));
+
+        response.AssertProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Admins_may_use_the_customer_routes_too()
+    {
+        var response = await fixture.Gateway.SendAsync(
+            GatewayRequests.Request(HttpMethod.Post, "/api/orders", await fixture.TokenForAsync(DemoUser.Admin)));
+
+        Assert.Equal("ordering", (await response.EchoAsync()).Backend);
+    }
+
+    [Fact]
+    public async Task Browsing_the_catalog_needs_no_token_and_an_invalid_one_makes_the_caller_anonymous()
+    {
+        var anonymous = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/catalog/products"));
+        var garbage = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/catalog/products", "not.a.jwt"));
+
+        Assert.Equal("catalog", (await anonymous.EchoAsync()).Backend);
+        var echo = await garbage.EchoAsync();
+        Assert.Empty(echo.Header("X-User-Id"));
+        Assert.Empty(echo.Header("X-User-Roles"));
+    }
+}

@@ -1,0 +1,26 @@
+using Dapr.Actors.Client;
+using FlashSale.Ordering.Pricing;
+using FlashSale.Ordering.Tests.Fakes;
+using FlashSale.TestSupport;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FlashSale.Ordering.Tests;
+
+/// <summary>The ordering service over in-memory Dapr (with the outbox of orders-store), a fake catalog and fake stock actors.</summary>
+public sealed class OrderingFactory : ServiceFactory<OrderingApi>
+{
+    public const string OrdersStore = "orders-store";
+
+    public OrderingFactory() : base("ordering") => Dapr.ConfigureOutbox(OrdersStore, "pubsub", "orders");
+
+    public FakeCatalog Catalog { get; } = new();
+
+    public FakeStock Stock { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.AddKeyedSingleton<CallInvoker>(PricingRegistration.CatalogAppId, Catalog);
+        services.AddSingleton<IActorProxyFactory>(Stock);
+    }
+}
