@@ -15,8 +15,11 @@ public sealed record PublishedMessage(string AppId, string PubSubName, string To
     /// <summary>The CloudEvent <c>type</c> daprd will put on the envelope, or null for Dapr's default.</summary>
     public string? CloudEventType => Metadata.GetValueOrDefault(ViaOutbox ? "type" : "cloudevent.type");
 
-    /// <summary>The Kafka message key, or null when the broker picks a partition itself.</summary>
-    public string? PartitionKey => ViaOutbox ? null : Metadata.GetValueOrDefault("partitionKey");
+    /// <summary>The <c>partitionKey</c> metadata the app set (see <see cref="BrokerKey"/> for what reaches Kafka).</summary>
+    public string? PartitionKey => Metadata.GetValueOrDefault("partitionKey");
+
+    /// <summary>The Kafka message key, or null when the broker picks a partition itself (always so for the outbox).</summary>
+    public string? BrokerKey => ViaOutbox ? null : PartitionKey;
 
     public T Deserialize<T>() => JsonSerializer.Deserialize<T>(Data, JsonSerializerOptions.Web)
         ?? throw new InvalidOperationException($"message on {Topic} is null");

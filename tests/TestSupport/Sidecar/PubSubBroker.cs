@@ -116,7 +116,7 @@ public sealed class PubSubBroker
     {
         var raw = string.Equals(message.Metadata.GetValueOrDefault("rawPayload"), "true", StringComparison.OrdinalIgnoreCase);
         var body = raw ? message.Data : CloudEvents.Wrap(message, _options.TimeProvider.GetUtcNow());
-        Append(message.PubSubName, message.Topic, message.PartitionKey, body);
+        Append(message.PubSubName, message.Topic, message.BrokerKey, body);
     }
 
     private BrokerMessage Append(string pubsubName, string topic, string? partitionKey, byte[] body)
