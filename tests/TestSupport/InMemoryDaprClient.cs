@@ -1,15 +1,17 @@
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
+using FlashSale.TestSupport.Sidecar;
 using Grpc.Core;
 
 namespace FlashSale.TestSupport;
 
 /// <summary>
 /// A test-only <see cref="DaprClient"/> for one app, backed by <see cref="InMemoryDapr"/>. It serializes values with
-/// the same options as the real client and fails the way the real one does (a <see cref="DaprException"/> wrapping an
-/// <c>Aborted</c> RPC status for an ETag conflict), so service code exercises its real error paths. Building blocks the
-/// services do not use throw <see cref="NotSupportedException"/>.
+/// the same options as the real client and fails the way daprd makes the real one fail (a <see cref="DaprException"/>
+/// wrapping the RPC status: <c>Aborted</c> for an ETag conflict on a save or delete, <c>Internal</c> for any failed
+/// transaction, <c>InvalidArgument</c> for a store or pub/sub the app cannot see), so service code exercises its real
+/// error paths. Building blocks the services do not use throw <see cref="NotSupportedException"/>.
 /// </summary>
 public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprClient
 {
@@ -29,19 +31,19 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     // ---- state
     public override Task<TValue> GetStateAsync<TValue>(string storeName, string key, ConsistencyMode? consistencyMode = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Deserialize<TValue>(dapr.Store(storeName).Get(key)));
+        Task.FromResult(Deserialize<TValue>(StoreOf(storeName).Get(key)));
 
     public override Task<(TValue value, string etag)> GetStateAndETagAsync<TValue>(string storeName, string key,
         ConsistencyMode? consistencyMode = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
-        var item = dapr.Store(storeName).Get(key);
+        var item = StoreOf(storeName).Get(key);
         return Task.FromResult((Deserialize<TValue>(item), item?.ETag ?? string.Empty));
     }
 
     public override Task<IReadOnlyList<BulkStateItem>> GetBulkStateAsync(string storeName, IReadOnlyList<string> keys, int? parallelism,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
-        var store = dapr.Store(storeName);
+        var store = StoreOf(storeName);
         IReadOnlyList<BulkStateItem> items = keys.Select(key => store.Get(key) is { } item
             ? new BulkStateItem(key, System.Text.Encoding.UTF8.GetString(item.Value), item.ETag)
             : new BulkStateItem(key, string.Empty, string.Empty)).ToList();
@@ -51,7 +53,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     public override Task<IReadOnlyList<BulkStateItem<TValue>>> GetBulkStateAsync<TValue>(string storeName, IReadOnlyList<string> keys,
         int? parallelism, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
-        var store = dapr.Store(storeName);
+        var store = StoreOf(storeName);
         IReadOnlyList<BulkStateItem<TValue>> items = keys.Select(key => store.Get(key) is { } item
             ? new BulkStateItem<TValue>(key, Deserialize<TValue>(item), item.ETag)
             : new BulkStateItem<TValue>(key, default!, string.Empty)).ToList();
@@ -60,12 +62,11 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
 
     public override Task SaveStateAsync<TValue>(string storeName, string key, TValue value, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Apply(storeName, [Write(key, value, etag: null, stateOptions)]);
+        ApplyEach(storeName, [Write(key, value, etag: null, stateOptions)]);
 
     public override Task SaveBulkStateAsync<TValue>(string storeName, IReadOnlyList<SaveStateItem<TValue>> items,
         CancellationToken cancellationToken = default) =>
-        // Dapr's bulk save is not transactional: each item succeeds or fails on its own.
-        Task.WhenAll(items.Select(item => Apply(storeName, [Write(item.Key, item.Value, item.ETag, item.StateOptions)])));
+        ApplyEach(storeName, items.Select(item => Write(item.Key, item.Value, item.ETag, item.StateOptions)).ToList());
 
     public override async Task<bool> TrySaveStateAsync<TValue>(string storeName, string key, TValue value, string etag,
         StateOptions? stateOptions = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
@@ -73,7 +74,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         ArgumentNullException.ThrowIfNull(etag);
         try
         {
-            await Apply(storeName, [Write(key, value, etag, stateOptions)]);
+            await ApplyEach(storeName, [Write(key, value, etag, stateOptions)]);
             return true;
         }
         catch (DaprException ex) when (IsETagMismatch(ex))
@@ -84,7 +85,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
 
     public override Task DeleteStateAsync(string storeName, string key, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Apply(storeName, [new StateWrite(key, null, null, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
+        ApplyEach(storeName, [new StateWrite(key, null, null, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
 
     public override async Task<bool> TryDeleteStateAsync(string storeName, string key, string etag, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
@@ -92,7 +93,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         ArgumentNullException.ThrowIfNull(etag);
         try
         {
-            await Apply(storeName, [new StateWrite(key, null, etag, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
+            await ApplyEach(storeName, [new StateWrite(key, null, etag, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
             return true;
         }
         catch (DaprException ex) when (IsETagMismatch(ex))
@@ -102,38 +103,39 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     }
 
     public override Task DeleteBulkStateAsync(string storeName, IReadOnlyList<BulkDeleteStateItem> items, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(items.Select(item => Apply(storeName, [new StateWrite(item.Key, null, item.ETag, item.StateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)])));
+        ApplyEach(storeName, items.Select(item => new StateWrite(item.Key, null, item.ETag, item.StateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)).ToList());
 
     public override Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         dapr.BeforeStateTransaction?.Invoke(storeName, operations);
+        var store = StoreOf(storeName);
 
-        // Outbox projections (metadata outbox.projection=true) are never stored: they replace the message published
+        // Outbox projections (metadata outbox.projection=true) are never stored: they replace the payload published
         // for the upsert with the same key. A projection without a matching upsert fails the whole transaction.
         var projections = operations.Where(IsProjection).ToDictionary(op => op.Key);
         var writes = operations.Where(op => !IsProjection(op)).ToList();
         if (projections.Keys.Any(key => !writes.Any(op => op.Key == key && op.OperationType == StateOperationType.Upsert)))
         {
-            throw new DaprException("State transaction failed: an outbox projection has no matching upsert",
-                new RpcException(new Status(StatusCode.InvalidArgument, "outbox projection key mismatch")));
+            throw DaprErrors.OutboxProjectionMismatch();
         }
 
-        ApplyOrThrow(storeName, writes.Select(op => new StateWrite(
+        var result = store.Apply(writes.Select(op => new StateWrite(
             op.Key,
             op.OperationType == StateOperationType.Delete ? null : op.Value ?? [],
             op.ETag,
             op.Options?.Concurrency ?? ConcurrencyMode.LastWrite)).ToList());
+        if (result != StateWriteResult.Applied)
+        {
+            throw DaprErrors.TransactionFailed(result == StateWriteResult.ETagInvalid ? "invalid etag value" : "possible etag mismatch");
+        }
 
+        // Published only once the transaction has committed (daprd checks the committed state before it publishes).
         if (dapr.OutboxOf(storeName) is { } outbox)
         {
             foreach (var upsert in writes.Where(op => op.OperationType == StateOperationType.Upsert))
             {
-                var message = projections.GetValueOrDefault(upsert.Key) ?? upsert;
-                var messageMetadata = (message.Metadata ?? new Dictionary<string, string>())
-                    .Where(pair => pair.Key != OutboxProjection)
-                    .ToDictionary(pair => pair.Key, pair => pair.Value);
-                dapr.Publish(new PublishedMessage(AppId, outbox.PubSubName, outbox.Topic, message.Value ?? [], "application/json", messageMetadata));
+                dapr.Publish(OutboxMessage(outbox, upsert, projections.GetValueOrDefault(upsert.Key)));
             }
         }
 
@@ -145,54 +147,88 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     private static bool IsProjection(StateTransactionRequest op) =>
         op.Metadata?.TryGetValue(OutboxProjection, out var value) == true && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
 
+    // As daprd builds it (dapr/pkg/runtime/pubsub/outbox.go): the payload and content type come from the projection
+    // when there is one, the CloudEvent attributes from the upsert's own metadata, and no partition key reaches Kafka.
+    private PublishedMessage OutboxMessage(OutboxSettings outbox, StateTransactionRequest upsert, StateTransactionRequest? projection)
+    {
+        var message = projection ?? upsert;
+        var contentType = message.Metadata?.GetValueOrDefault("contentType") ?? string.Empty;
+        var attributes = (upsert.Metadata ?? new Dictionary<string, string>())
+            .Where(pair => pair.Key != OutboxProjection)
+            .ToDictionary(pair => pair.Key, pair => pair.Value);
+        return new PublishedMessage(AppId, outbox.PubSubName, outbox.Topic, message.Value ?? [], contentType, attributes) { ViaOutbox = true };
+    }
+
     // ---- pub/sub
     public override Task PublishEventAsync<TData>(string pubsubName, string topicName, TData data, CancellationToken cancellationToken = default) =>
         PublishEventAsync(pubsubName, topicName, data, new Dictionary<string, string>(), cancellationToken);
 
     public override Task PublishEventAsync<TData>(string pubsubName, string topicName, TData data, Dictionary<string, string> metadata,
-        CancellationToken cancellationToken = default)
-    {
-        dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, JsonSerializer.SerializeToUtf8Bytes(data, Json), "application/json", metadata));
-        return Task.CompletedTask;
-    }
+        CancellationToken cancellationToken = default) =>
+        Publish(pubsubName, topicName, JsonSerializer.SerializeToUtf8Bytes(data, Json), "application/json", metadata);
 
     public override Task PublishEventAsync(string pubsubName, string topicName, CancellationToken cancellationToken = default) =>
         PublishEventAsync(pubsubName, topicName, new Dictionary<string, string>(), cancellationToken);
 
-    public override Task PublishEventAsync(string pubsubName, string topicName, Dictionary<string, string> metadata, CancellationToken cancellationToken = default)
-    {
-        dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, [], "application/json", metadata));
-        return Task.CompletedTask;
-    }
+    public override Task PublishEventAsync(string pubsubName, string topicName, Dictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
+        Publish(pubsubName, topicName, [], "application/json", metadata);
 
     public override Task PublishByteEventAsync(string pubsubName, string topicName, ReadOnlyMemory<byte> data, string dataContentType = "application/json",
-        Dictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+        Dictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
+        Publish(pubsubName, topicName, data.ToArray(), dataContentType, metadata ?? []);
+
+    private Task Publish(string pubsubName, string topicName, byte[] data, string contentType, IReadOnlyDictionary<string, string> metadata)
     {
-        dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, data.ToArray(), dataContentType, metadata ?? []));
+        dapr.EnsurePubSubFor(AppId, pubsubName);
+        dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, data, contentType, metadata));
         return Task.CompletedTask;
     }
 
+    // ---- service invocation (HTTP), through the sidecar stand-in when one is attached; the SDK's older
+    // InvokeMethodAsync family is obsolete and stays unsupported below
+    public override HttpClient CreateInvokableHttpClient(string? appId = null)
+    {
+        // The SDK's own InvocationHandler rewrites http://{app-id}/path to the sidecar's /v1.0/invoke/{app-id}/method/path.
+        var client = new HttpClient(new InvocationHandler { InnerHandler = SidecarHandler("HTTP service invocation"), DaprEndpoint = DaprSidecarStandIn.SidecarAddress.OriginalString });
+        if (appId is not null)
+        {
+            client.BaseAddress = new Uri($"http://{appId}");
+        }
+
+        return client;
+    }
+
+    private HttpMessageHandler SidecarHandler(string what) =>
+        dapr.SidecarHandlerFactory?.Invoke(AppId) ?? throw new NotSupportedException($"{what} needs a sidecar stand-in (DaprSidecarStandIn)");
+
     // ---- helpers
+    private InMemoryStateStore StoreOf(string storeName) => dapr.StoreFor(AppId, storeName);
+
     private static TValue Deserialize<TValue>(StoredItem? item) =>
         item is null ? default! : JsonSerializer.Deserialize<TValue>(item.Value, Json)!;
 
     private static StateWrite Write<TValue>(string key, TValue value, string? etag, StateOptions? options) =>
         new(key, JsonSerializer.SerializeToUtf8Bytes(value, Json), etag, options?.Concurrency ?? ConcurrencyMode.LastWrite);
 
-    private Task Apply(string storeName, IReadOnlyList<StateWrite> writes)
+    /// <summary>
+    /// Single and bulk saves/deletes: each item succeeds or fails on its own (Dapr's bulk state API is not
+    /// transactional); a failure is reported after every item was tried, Aborted for an ETag mismatch.
+    /// </summary>
+    private Task ApplyEach(string storeName, IReadOnlyList<StateWrite> writes)
     {
-        ApplyOrThrow(storeName, writes);
-        return Task.CompletedTask;
-    }
-
-    private void ApplyOrThrow(string storeName, IReadOnlyList<StateWrite> writes)
-    {
-        if (!dapr.Store(storeName).TryApply(writes))
+        var store = StoreOf(storeName);
+        var results = writes.Select(write => store.Apply([write])).ToList();
+        if (results.Contains(StateWriteResult.ETagMismatch))
         {
-            throw new DaprException(
-                "State operation failed: the Dapr endpoint indicated a failure. See InnerException for details.",
-                new RpcException(new Status(StatusCode.Aborted, $"possible etag mismatch in store '{storeName}'")));
+            throw DaprErrors.ETagMismatch(storeName);
         }
+
+        if (results.Contains(StateWriteResult.ETagInvalid))
+        {
+            throw DaprErrors.ETagInvalid(storeName);
+        }
+
+        return Task.CompletedTask;
     }
 
     private static bool IsETagMismatch(DaprException ex) => ex.InnerException is RpcException { StatusCode: StatusCode.Aborted };
@@ -201,7 +237,6 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     private static NotSupportedException Unused(string what) => new($"{what} is not used by FlashSale services");
 
     public override Task<BulkPublishResponse<TValue>> BulkPublishEventAsync<TValue>(string pubsubName, string topicName, IReadOnlyList<TValue> events, Dictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) => throw Unused("bulk publish");
-    public override HttpClient CreateInvokableHttpClient(string? appId = null) => throw Unused("HTTP service invocation");
     public override HttpRequestMessage CreateInvokeMethodRequest(HttpMethod httpMethod, string appId, string methodName) => throw Unused("HTTP service invocation");
     public override HttpRequestMessage CreateInvokeMethodRequest(HttpMethod httpMethod, string appId, string methodName, IReadOnlyCollection<KeyValuePair<string, string>> queryStringParameters) => throw Unused("HTTP service invocation");
     public override HttpRequestMessage CreateInvokeMethodRequest<TRequest>(HttpMethod httpMethod, string appId, string methodName, IReadOnlyCollection<KeyValuePair<string, string>> queryStringParameters, TRequest data) => throw Unused("HTTP service invocation");

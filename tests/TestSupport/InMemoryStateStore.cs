@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
@@ -7,7 +8,7 @@ namespace FlashSale.TestSupport;
 
 /// <summary>One Dapr state store, modelled on Dapr's documented semantics: opaque ETags that change on every write,
 /// first-write-wins (a write with no ETag only inserts) and last-write-wins, and all-or-nothing transactions.</summary>
-public sealed class InMemoryStateStore(string name)
+public sealed class InMemoryStateStore(string name, ETagFormat etagFormat = ETagFormat.Opaque)
 {
     private readonly ConcurrentDictionary<string, StoredItem> _items = new();
     private readonly Lock _writeLock = new();
@@ -51,7 +52,10 @@ public sealed class InMemoryStateStore(string name)
     }
 
     /// <summary>Applies the writes atomically; returns false (nothing written) if any ETag check fails.</summary>
-    public bool TryApply(IReadOnlyList<StateWrite> writes)
+    public bool TryApply(IReadOnlyList<StateWrite> writes) => Apply(writes) == StateWriteResult.Applied;
+
+    /// <summary>Applies the writes atomically, or nothing, and says why not.</summary>
+    public StateWriteResult Apply(IReadOnlyList<StateWrite> writes)
     {
         ThrowIfUnavailable();
         lock (_writeLock)
@@ -59,12 +63,17 @@ public sealed class InMemoryStateStore(string name)
             if (_conflictsToInject > 0 && writes.Any(write => IsConditional(write) && write.Key.StartsWith(_conflictKeyPrefix, StringComparison.Ordinal)))
             {
                 _conflictsToInject--;
-                return false;
+                return StateWriteResult.ETagMismatch;
+            }
+
+            if (writes.Any(write => !string.IsNullOrEmpty(write.ETag) && !IsWellFormed(write.ETag)))
+            {
+                return StateWriteResult.ETagInvalid;
             }
 
             if (!writes.All(IsAllowed))
             {
-                return false;
+                return StateWriteResult.ETagMismatch;
             }
 
             foreach (var write in writes)
@@ -75,11 +84,11 @@ public sealed class InMemoryStateStore(string name)
                 }
                 else
                 {
-                    _items[write.Key] = new StoredItem(write.Value, Interlocked.Increment(ref _etagCounter).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    _items[write.Key] = new StoredItem(write.Value, NextETag());
                 }
             }
 
-            return true;
+            return StateWriteResult.Applied;
         }
     }
 
@@ -106,6 +115,8 @@ public sealed class InMemoryStateStore(string name)
         var current = Get(write.Key);
         if (!string.IsNullOrEmpty(write.ETag))
         {
+            // The ETag is checked whatever the concurrency mode (PostgreSQL: UPDATE ... WHERE etag = $x), and a key that
+            // does not exist never matches.
             return current is not null && current.ETag == write.ETag;
         }
 
@@ -113,6 +124,39 @@ public sealed class InMemoryStateStore(string name)
         // no ETag is unconditional.
         return write.Value is null || write.Concurrency != ConcurrencyMode.FirstWrite || current is null;
     }
+
+    // PostgreSQL's ETags are UUIDs and Redis's are version numbers: an ETag of the wrong shape is refused as invalid,
+    // not as a mismatch, exactly as those stores refuse it.
+    private bool IsWellFormed(string etag) => etagFormat switch
+    {
+        ETagFormat.Uuid => Guid.TryParse(etag, out _),
+        ETagFormat.Version => long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out _),
+        _ => true,
+    };
+
+    private string NextETag() => etagFormat switch
+    {
+        ETagFormat.Uuid => Guid.NewGuid().ToString(),
+        _ => Interlocked.Increment(ref _etagCounter).ToString(CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>
+/// How a store's ETags look. <see cref="Opaque"/> (the default) accepts any ETag and fails a wrong one as a mismatch;
+/// <see cref="Version"/> (Redis) and <see cref="Uuid"/> (PostgreSQL) also refuse a malformed one as invalid.
+/// </summary>
+public enum ETagFormat
+{
+    Opaque,
+    Version,
+    Uuid,
+}
+
+public enum StateWriteResult
+{
+    Applied,
+    ETagMismatch,
+    ETagInvalid,
 }
 
 /// <summary>A stored value: the JSON bytes the SDK sent and the ETag the store assigned.</summary>

@@ -11,11 +11,23 @@ namespace FlashSale.TestSupport;
 /// Hosts one service in memory with its Dapr client replaced by <see cref="InMemoryDaprClient"/>. Requests go through
 /// the service's real HTTP pipeline. <typeparamref name="TEntryPoint"/> is any public type of the service's assembly.
 /// </summary>
-public class ServiceFactory<TEntryPoint>(string appId) : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
+public class ServiceFactory<TEntryPoint> : WebApplicationFactory<TEntryPoint> where TEntryPoint : class
 {
-    public InMemoryDapr Dapr { get; } = new();
+    public ServiceFactory(string appId)
+        : this(appId, new InMemoryDapr())
+    {
+    }
 
-    public string AppId { get; } = appId;
+    /// <summary>A service sharing <paramref name="dapr"/> with others, as the services of one system share their stores.</summary>
+    public ServiceFactory(string appId, InMemoryDapr dapr)
+    {
+        AppId = appId;
+        Dapr = dapr;
+    }
+
+    public InMemoryDapr Dapr { get; }
+
+    public string AppId { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
