@@ -59,9 +59,14 @@ internal sealed class OrderStore(DaprClient dapr)
         {
             await dapr.ExecuteStateTransactionAsync(StoreName, operations, cancellationToken: cancellationToken);
         }
-        catch (DaprException ex) when (await ChangedSinceAsync(order.Id, etag, cancellationToken))
+        catch (DaprException ex)
         {
-            throw new OrderConcurrencyException(order.Id, ex);
+            if (await ChangedSinceAsync(order.Id, etag, cancellationToken))
+            {
+                throw new OrderConcurrencyException(order.Id, ex);
+            }
+
+            throw;
         }
     }
 
