@@ -27,7 +27,7 @@ public static partial class ServiceSources
     {
         var code = Code(service);
         return Events
-            .Where(pair => Regex.IsMatch(code, $@"\bnew\s+{pair.Key}\s*\("))
+            .Where(pair => Regex.IsMatch(code, $@"\bnew\s+(global::)?([\w.]+\.)?{pair.Key}\s*\("))
             .Select(pair => pair.Value)
             .ToHashSet();
     }

@@ -71,14 +71,15 @@ public static partial class Yaml
             return JsonValue.Create(bool.Parse(text));
         }
 
+        // Numbers become JSON numbers (not CLR-typed values), so readers may take them as int, long or double.
         if (Integer().IsMatch(text) && long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
-            return JsonValue.Create(integer);
+            return JsonNode.Parse(integer.ToString(CultureInfo.InvariantCulture));
         }
 
         if (Float().IsMatch(text))
         {
-            return JsonValue.Create(double.Parse(text, CultureInfo.InvariantCulture));
+            return JsonNode.Parse(double.Parse(text, CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture));
         }
 
         return JsonValue.Create(text);
