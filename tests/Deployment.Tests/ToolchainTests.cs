@@ -13,13 +13,23 @@ public sealed class ToolchainTests
     {
         var upstream = Releases.Where(r => r["remoteChart"] is not null).ToList();
 
-        Assert.Equal(["istio-base", "istiod", "istio-ingressgateway", "dapr", "strimzi"], upstream.Select(r => (string?)r["name"]));
+        Assert.Equal(["metrics-server", "istio-base", "istiod", "istio-ingressgateway", "dapr", "strimzi"], upstream.Select(r => (string?)r["name"]));
         Assert.All(upstream, release =>
         {
             Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+$", (string?)release["version"]);
             Assert.StartsWith("https://", (string?)release["repo"]);
             Assert.Equal(true, (bool?)release["wait"]);
         });
+    }
+
+    [Fact]
+    public void The_deployment_guide_names_the_pinned_versions()
+    {
+        var guide = Repository.Read("docs", "deployment.md");
+
+        Assert.All(Releases.Where(r => r["remoteChart"] is not null), release =>
+            Assert.Contains($"--version {release["version"]}", guide, StringComparison.Ordinal));
+        Assert.Contains((string)Chart.Infra.DefaultValues["kafka"]!["version"]!, guide, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,6 +60,15 @@ public sealed class ToolchainTests
             .Select(f => (string)f!);
 
         Assert.All(files, file => Assert.True(File.Exists(Repository.PathOf(file)), $"{file} does not exist"));
+        // Profiles patch releases by index: each values file must land on the release of its own chart.
+        foreach (var patch in Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray()))
+        {
+            var index = int.Parse(((string)patch!["path"]!).Split('/')[4]);
+            var release = Releases[index];
+            var file = (string)patch["value"]!;
+            var owner = release["chartPath"] is { } chartPath ? $"{chartPath}/" : $"charts/upstream/{release["name"]}";
+            Assert.True(file.StartsWith(owner, StringComparison.Ordinal), $"{file} is patched into release {release["name"]}");
+        }
         Assert.Superset(new HashSet<string?> { "canary", "chaos", "production" },
             Skaffold.Config["profiles"]!.AsArray().Select(p => (string?)p!["name"]).ToHashSet());
     }

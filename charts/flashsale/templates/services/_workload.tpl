@@ -85,6 +85,8 @@ spec:
         proxy.istio.io/config: '{"holdApplicationUntilProxyStarts": true}'
         {{- if $svc.dapr.enabled }}
         dapr.io/enabled: "true"
+        # daprd's health port: kubelet probes it in plaintext, so Envoy must not demand mTLS there.
+        traffic.sidecar.istio.io/excludeInboundPorts: "3501"
         dapr.io/app-id: {{ .name }}
         dapr.io/app-port: {{ ternary $svc.ports.grpc $svc.ports.http (eq $svc.dapr.appProtocol "grpc") | quote }}
         dapr.io/app-protocol: {{ $svc.dapr.appProtocol }}
