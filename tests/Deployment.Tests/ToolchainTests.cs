@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using FlashSale.Deployment.Tests.Support;
+
+namespace FlashSale.Deployment.Tests;
+
+/// <summary>skaffold.yaml, kind-cluster.yaml and dapr.yaml: pinned upstream charts, safe install order, matching ports.</summary>
+public sealed class ToolchainTests
+{
+    private static IReadOnlyList<JsonObject> Releases => Skaffold.Releases();
+
+    [Fact]
+    public void Upstream_charts_are_pinned_to_exact_versions_and_waited_for()
+    {
+        var upstream = Releases.Where(r => r["remoteChart"] is not null).ToList();
+
+        Assert.Equal(["metrics-server", "istio-base", "istiod", "istio-ingressgateway", "dapr", "strimzi"], upstream.Select(r => (string?)r["name"]));
+        Assert.All(upstream, release =>
+        {
+            Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+$", (string?)release["version"]);
+            Assert.StartsWith("https://", (string?)release["repo"]);
+            Assert.Equal(true, (bool?)release["wait"]);
+        });
+    }
+
+    [Fact]
+    public void The_deployment_guide_names_the_pinned_versions()
+    {
+        var guide = Repository.Read("docs", "deployment.md");
+
+        Assert.All(Releases.Where(r => r["remoteChart"] is not null), release =>
+            Assert.Contains($"--version {release["version"]}", guide, StringComparison.Ordinal));
+        Assert.Contains((string)Chart.Infra.DefaultValues["kafka"]!["version"]!, guide, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Releases_install_one_at_a_time_with_crds_and_webhooks_before_their_users()
+    {
+        var order = Releases.Select(r => (string)r["name"]!).ToList();
+        int At(string name) => order.IndexOf(name);
+
+        Assert.Equal(1, (int?)Skaffold.Config["deploy"]!["helm"]!["concurrency"]);
+        Assert.True(At("istio-base") < At("istiod") && At("istiod") < At("istio-ingressgateway"), "Istio base, istiod, gateway");
+        Assert.True(At("dapr") < At(Chart.App.ReleaseName), "Dapr's CRDs before the Dapr components");
+        Assert.True(At("strimzi") < At(Chart.Infra.ReleaseName), "Strimzi's CRDs before the Kafka resources");
+        Assert.True(At(Chart.Infra.ReleaseName) < At(Chart.App.ReleaseName), "namespace and secrets before the services");
+        Assert.All(Releases, release =>
+        {
+            foreach (var dependency in release["dependsOn"]?.AsArray().Select(d => (string)d!) ?? [])
+            {
+                Assert.True(At(dependency) >= 0 && At(dependency) < At((string)release["name"]!), $"{release["name"]} depends on {dependency}, listed after it");
+            }
+        });
+    }
+
+    [Fact]
+    public void Every_values_file_skaffold_names_exists_and_profiles_cover_canary_and_chaos()
+    {
+        var files = Releases.SelectMany(r => r["valuesFiles"]?.AsArray() ?? [])
+            .Concat(Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray()).Select(p => p!["value"]))
+            .Select(f => (string)f!);
+
+        Assert.All(files, file => Assert.True(File.Exists(Repository.PathOf(file)), $"{file} does not exist"));
+        // Profiles patch releases by index: each values file must land on the release of its own chart.
+        foreach (var patch in Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray()))
+        {
+            var index = int.Parse(((string)patch!["path"]!).Split('/')[4]);
+            var release = Releases[index];
+            var file = (string)patch["value"]!;
+            var owner = release["chartPath"] is { } chartPath ? $"{chartPath}/" : $"charts/upstream/{release["name"]}";
+            Assert.True(file.StartsWith(owner, StringComparison.Ordinal), $"{file} is patched into release {release["name"]}");
+        }
+        Assert.Superset(new HashSet<string?> { "canary", "chaos", "production" },
+            Skaffold.Config["profiles"]!.AsArray().Select(p => (string?)p!["name"]).ToHashSet());
+    }
+
+    [Fact]
+    public void Kind_publishes_the_ingress_node_port_on_localhost_and_runs_the_tested_kubernetes()
+    {
+        var node = Yaml.ParseFile("kind-cluster.yaml")["nodes"]!.AsArray().Single()!;
+        var mapping = node["extraPortMappings"]!.AsArray().Single()!;
+        var ingressPorts = Yaml.ParseFile("charts", "upstream", "istio-gateway.yaml")["service"]!["ports"]!.AsArray();
+
+        Assert.Equal("NodePort", (string?)Yaml.ParseFile("charts", "upstream", "istio-gateway.yaml")["service"]!["type"]);
+        Assert.Contains(ingressPorts, p => (int?)p!["nodePort"] == (int)mapping["containerPort"]! && (int?)p["port"] == 80);
+        Assert.Equal("127.0.0.1", (string?)mapping["listenAddress"]);
+        Assert.StartsWith($"kindest/node:v{Helm.KubeVersion[..Helm.KubeVersion.LastIndexOf('.')]}.", (string?)node["image"]);
+    }
+
+    [Fact]
+    public void The_dapr_run_file_starts_every_service_from_its_folder_against_the_components_folder()
+    {
+        var run = Yaml.ParseFile("dapr.yaml");
+        var apps = run["apps"]!.AsArray().Select(a => a!.AsObject()).ToList();
+
+        Assert.True(Directory.Exists(Repository.PathOf((string)run["common"]!["resourcesPath"]!)));
+        Assert.True(File.Exists(Repository.PathOf((string)run["common"]!["configFilePath"]!)));
+        Assert.All(apps, app => Assert.True(Directory.Exists(Repository.PathOf((string)app["appDirPath"]!))));
+        Assert.Equal(apps.Count, apps.Select(a => (int)a["appPort"]!).Distinct().Count());
+        Assert.Equal(["catalog"], apps.Where(a => (string?)a["appProtocol"] == "grpc").Select(a => (string?)a["appID"]));
+    }
+}
