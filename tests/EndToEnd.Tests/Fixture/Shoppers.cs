@@ -43,10 +43,10 @@ public class Shopper(HttpClient http, string userName, string token)
         };
 
     /// <summary>Any request, with this customer's token.</summary>
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken = default)
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return http.SendAsync(request, cancellationToken == default ? TestContext.Current.CancellationToken : cancellationToken);
+        return http.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     public Task<HttpResponseMessage> PlaceOrderAsync(string sku, int quantity, string idempotencyKey) =>
