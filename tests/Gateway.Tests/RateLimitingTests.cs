@@ -32,6 +32,36 @@ public sealed class RateLimitingTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task An_order_placement_shed_by_the_concurrency_limit_costs_its_user_one_permit_not_two()
+    {
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?>
+        {
+            ["RateLimiting:PermitsPerUser"] = "3",
+            ["RateLimiting:PerUserWindow"] = "00:05:00",
+            ["RateLimiting:OrderPlacementConcurrency"] = "1",
+            ["RateLimiting:OrderPlacementQueue"] = "0",
+            ["RateLimiting:RetryAfter"] = "00:00:02",
+        });
+        var token = await fixture.TokenForAsync(DemoUser.Bob);
+        var held = fixture.Backend.Hold(Guid.NewGuid().ToString());
+        var inFlight = gateway.SendAsync(
+            GatewayRequests.Request(HttpMethod.Post, "/api/orders", token).WithHeader(StubBackend.HoldHeader, held.Key));
+        await held.WaitForArrivalsAsync(1, Deadline);
+
+        var shed = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", token));
+        held.Release();
+        await (await inFlight.WaitAsync(Deadline, TestContext.Current.CancellationToken)).EchoAsync();
+        var third = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/catalog/products", token));
+        var fourth = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/catalog/products", token));
+
+        // Shed by the concurrency limit (its Retry-After), not by the user's window.
+        shed.AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.Equal(["2"], shed.Headers.GetValues("Retry-After"));
+        Assert.Equal("catalog", (await third.EchoAsync()).Backend);
+        fourth.AssertProblem(HttpStatusCode.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Health_probes_are_never_rate_limited()
     {
         await using var gateway = fixture.StartGateway(new Dictionary<string, string?> { ["RateLimiting:PermitsPerUser"] = "1" });

@@ -55,14 +55,14 @@ public static class RateLimitingExtensions
             .Configure<IOptions<GatewayRateLimitOptions>>((options, limits) =>
             {
                 var settings = limits.Value;
-                options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http => IsProxied(http)
+                options.GlobalLimiter = new OncePerRequestLimiter(PartitionedRateLimiter.Create<HttpContext, string>(http => IsProxied(http)
                     ? RateLimitPartition.GetFixedWindowLimiter(PartitionKey(http), _ => new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = settings.PermitsPerUser,
                         Window = settings.PerUserWindow,
                         QueueLimit = 0,
                     })
-                    : RateLimitPartition.GetNoLimiter("gateway"));
+                    : RateLimitPartition.GetNoLimiter("gateway")));
                 options.AddConcurrencyLimiter(OrderPlacementPolicy, concurrency =>
                 {
                     concurrency.PermitLimit = settings.OrderPlacementConcurrency;
