@@ -35,6 +35,9 @@ public class Shopper(HttpClient http, string userName, string token)
 {
     public string UserName { get; } = userName;
 
+    /// <summary>The same signed-in customer talking to another gateway (the token is valid at every gateway).</summary>
+    public Shopper Via(GatewayClient gateway) => new(gateway.Http, UserName, token);
+
     public static HttpRequestMessage OrderRequest(string sku, int quantity, string idempotencyKey) =>
         new(HttpMethod.Post, "/api/orders")
         {
