@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using FlashSale.Catalog;
 using FlashSale.Contracts;
@@ -172,6 +173,10 @@ public sealed class SystemFixture : IAsyncLifetime
 
     /// <summary>The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer);
+
+    /// <summary>Messages some app gave up on (dead-lettered or dropped) whose content mentions <paramref name="text"/>, e.g. a SKU or an order id.</summary>
+    public IReadOnlyList<DeadLetter> DeadLettersAbout(string text) =>
+        Sidecar.PubSub.DeadLetters.Where(letter => Encoding.UTF8.GetString(letter.Body).Contains(text, StringComparison.Ordinal)).ToList();
 
     /// <summary>
     /// The events of one type on a topic, oldest first, as a subscriber reads them: a message of the type whose payload

@@ -62,5 +62,6 @@ public sealed class AbandonedReservationTests(SystemFixture system)
         Assert.Equal("Cancelled", (await system.WriteModelOrderAsync(order.Id)).Status);
         Assert.Equal("Cancelled", refunded!.Status);
         Assert.Equal(new StockLevels(sku, 3, 0, 0), await admin.GetStockAsync(sku));
+        Assert.Empty(system.DeadLettersAbout(order.Id));
     }
 }

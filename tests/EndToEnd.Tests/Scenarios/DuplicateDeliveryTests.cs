@@ -64,6 +64,8 @@ public sealed class DuplicateDeliveryTests(SystemFixture system)
 
         await admin.StockOnceAsync(sku, new StockLevels(sku, 2, 0, 3));
         await system.SettleAsync();
+        Assert.Empty(system.DeadLettersAbout(sku));
+        Assert.All(orders, order => Assert.Empty(system.DeadLettersAbout(order.Order.Id)));
 
         var outcomes = new List<OrderOutcome>();
         foreach (var (role, customer, order, _) in orders)

@@ -93,6 +93,7 @@ public sealed class FlashSaleTests(SystemFixture system, ITestOutputHelper outpu
         var changes = system.Events<StockChanged>(Topics.Inventory).Where(change => change.Sku == sku).ToList();
         Assert.All(changes, change => Assert.True(change.Available >= 0 && change.Reserved >= 0, $"stock went to {change.Available}/{change.Reserved}"));
         Assert.Equal(0, changes.Min(change => change.Available));
+        Assert.Empty(system.DeadLettersAbout(sku));
     }
 
     private static async Task<Answer> ClickAsync(Shopper customer, string sku, string purchase, Task opening)

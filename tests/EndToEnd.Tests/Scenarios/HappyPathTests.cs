@@ -36,5 +36,6 @@ public sealed class HappyPathTests(SystemFixture system)
         var charge = Assert.Single(system.PaymentProvider.ChargesFor(placed.Id));
         Assert.Equal((120m, "EUR", confirmed.PaymentId), (charge.Amount, charge.Currency, charge.Outcome));
         Assert.Single(system.Events<OrderConfirmed>(Topics.Orders), e => e.OrderId == placed.Id);
+        Assert.Empty(system.DeadLettersAbout(placed.Id));
     }
 }

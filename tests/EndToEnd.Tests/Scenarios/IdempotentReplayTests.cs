@@ -70,5 +70,6 @@ public sealed class IdempotentReplayTests(SystemFixture system)
         Assert.Single(system.PaymentProvider.ChargesFor(orderId));
         Assert.Equal(1, (await customer.ListOrdersAsync()).TotalCount);
         Assert.Equal(new StockLevels(sku, 4, 0, 1), await admin.GetStockAsync(sku));
+        Assert.Empty(system.DeadLettersAbout(orderId));
     }
 }

@@ -48,5 +48,6 @@ public sealed class OrderingRestartTests(SystemFixture system)
         Assert.Equal(confirmed.PaymentId, Assert.Single(system.PaymentProvider.ChargesFor(order.Id)).Outcome);
         var figures = (await admin.FindSaleFiguresAsync(sku))!;
         Assert.Equal((1, 1, 45m), (figures.ConfirmedOrders, figures.UnitsSold, figures.Revenue["EUR"]));
+        Assert.Empty(system.DeadLettersAbout(order.Id));
     }
 }

@@ -81,6 +81,8 @@ public sealed class OutOfOrderDeliveryTests(SystemFixture system)
         var figures = (await admin.FindSaleFiguresAsync(sku))!;
         Assert.Equal((4, 2, 7, 7 * SalePrice), (figures.ConfirmedOrders, figures.CancelledOrders, figures.UnitsSold, figures.Revenue["EUR"]));
         Assert.Equal((3, 0), (figures.RemainingStock, figures.ReservedStock));
+        Assert.Empty(system.DeadLettersAbout(sku));
+        Assert.All(purchases, purchase => Assert.Empty(system.DeadLettersAbout(purchase.Order!.Id)));
     }
 
     /// <summary>Whether order-query received some event about one of the orders after an event published later.</summary>
