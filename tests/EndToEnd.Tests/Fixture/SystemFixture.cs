@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FlashSale.Catalog;
@@ -13,7 +12,6 @@ using FlashSale.OrderQuery;
 using FlashSale.Payment;
 using FlashSale.Payment.Provider;
 using FlashSale.ServiceDefaults;
-using FlashSale.TestSupport;
 using FlashSale.TestSupport.Actors;
 using FlashSale.TestSupport.Sidecar;
 using Grpc.Core;

@@ -37,5 +37,7 @@ public sealed class HappyPathTests(SystemFixture system)
         Assert.Equal((120m, "EUR", confirmed.PaymentId), (charge.Amount, charge.Currency, charge.Outcome));
         Assert.Single(system.Events<OrderConfirmed>(Topics.Orders), e => e.OrderId == placed.Id);
         Assert.Empty(system.DeadLettersAbout(placed.Id));
+        // Nor did the stand-in have to ignore a subscription or fail inside a delivery, for anyone.
+        Assert.Empty(system.Sidecar.PubSub.Warnings);
     }
 }

@@ -2,6 +2,6 @@ namespace FlashSale.EndToEnd.Tests.Scenarios;
 
 internal static class Sku
 {
-    /// <summary>A SKU no other scenario sells (catalog's format: capitals, digits and dashes, at most 32 characters).</summary>
-    public static string New(string scenario) => $"{scenario}-{Guid.NewGuid():N}"[..Math.Min(32, scenario.Length + 9)].ToUpperInvariant();
+    /// <summary>A SKU no other scenario sells, e.g. <c>HAPPY-1A2B3C4D</c> (catalog's format: capitals, digits, dashes).</summary>
+    public static string New(string scenario) => $"{scenario}-{Guid.NewGuid().ToString("N")[..8]}".ToUpperInvariant();
 }
