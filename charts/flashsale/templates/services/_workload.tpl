@@ -135,6 +135,12 @@ spec:
             {{- end }}
           env:
             {{- include "flashsale.env" (dict "root" $root "name" .name "svc" $svc "version" .version) | trim | nindent 12 }}
+          {{- $usersSecret := include "flashsale.identityUsersSecret" $root }}
+          {{- if and (eq .name "identity") $usersSecret }}
+          envFrom:
+            - secretRef:
+                name: {{ $usersSecret }}
+          {{- end }}
           startupProbe:
             httpGet: { path: /healthz, port: http }
             periodSeconds: 2
