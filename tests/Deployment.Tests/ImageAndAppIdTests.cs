@@ -22,6 +22,15 @@ public sealed class ImageAndAppIdTests
     }
 
     [Fact]
+    public void The_issuer_the_chart_gives_identity_is_the_absolute_uri_identity_requires()
+    {
+        var identity = Chart.App.Render().Single("Deployment", "identity").Containers.Single(c => (string?)c["name"] == "app");
+        var issuer = identity["env"]!.AsArray().Single(e => (string?)e!["name"] == "Identity__Issuer")!["value"]!.GetValue<string>();
+
+        Assert.True(Uri.TryCreate(issuer, UriKind.Absolute, out _), $"identity refuses to start with issuer '{issuer}': not an absolute URI");
+    }
+
+    [Fact]
     public void The_chart_deploys_the_same_demo_users_as_identity_runs_with_in_development()
     {
         static System.Text.Json.Nodes.JsonNode? Users(string json) => System.Text.Json.Nodes.JsonNode.Parse(json,
