@@ -22,8 +22,10 @@ internal abstract record ReservationOutcome
 internal sealed class StockReservations(IActorProxyFactory actors, ILogger<StockReservations> logger)
 {
     /// <summary>
-    /// All or nothing: reserves line by line and, at the first line that cannot be reserved, releases the ones already
-    /// reserved. Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// Reserves line by line, stopping at the first line that cannot be reserved. At a sold-out line, releases the ones
+    /// already reserved: that refusal is final for the order id (the actor repeats it), so no retry can rely on them.
+    /// When an actor fails, releasing is left to the caller, which may do so only once no retry can reuse the order id.
+    /// Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
     /// </summary>
     public async Task<ReservationOutcome> ReserveAllAsync(
         string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
@@ -39,8 +41,7 @@ internal sealed class StockReservations(IActorProxyFactory actors, ILogger<Stock
             }
             catch (Exception ex)
             {
-                // The failed call may still have reserved on the actor's side: release that SKU as well.
-                await ReleaseBestEffortAsync(orderId, [.. reserved, sku]);
+                // The failed call may still have reserved on the actor's side.
                 return new ReservationOutcome.Unavailable(sku, ex);
             }
 
