@@ -50,9 +50,10 @@ internal sealed class OrderPlacement(
 
     /// <summary>
     /// After this, an unfinished claim is presumed abandoned (its request crashed) and a retry may take it over. The
-    /// claiming request's last order write can land up to <see cref="Budget"/> + 20 s (store timeout) = 30 s after its
-    /// claim; 60 s leaves as much again for clock skew between replicas. Correctness does not rest on it: a takeover keeps
-    /// the order id (so at most one order can be saved per key) and releases nothing another request may hold.
+    /// claiming request starts its last actor call or save within <see cref="Budget"/>; a reserve then lasts at most 30 s
+    /// (the actor proxy's timeout) and a cancelled save may still be committed within 20 s (the store's timeout), so its
+    /// last effect lands by 40 s. 60 s leaves room for clock skew between replicas. Correctness does not rest on it: a
+    /// takeover keeps the order id (so at most one order can be saved per key) and releases nothing a live request holds.
     /// </summary>
     internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
 
@@ -145,21 +146,21 @@ internal sealed class OrderPlacement(
 
         if (quotes.UnknownSkus.Count > 0)
         {
-            return await RefuseAsync(key, claim, PlacementProblems.UnknownSkus(quotes.UnknownSkus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.UnknownSkus(quotes.UnknownSkus));
         }
 
         if (quotes.BySku.Values.Select(quote => quote.Currency).Distinct().Count() > 1)
         {
-            return await RefuseAsync(key, claim, PlacementProblems.MixedCurrencies(command.Skus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.MixedCurrencies(command.Skus));
         }
 
         switch (await stock.ReserveAllAsync(claim.OrderId, command.Lines, budget.Token))
         {
             case ReservationOutcome.SoldOut soldOut:
-                return await RefuseAsync(key, claim, PlacementProblems.SoldOut(soldOut.Sku));
+                return await RefuseAsync(key, claim, soldOut.Held, PlacementProblems.SoldOut(soldOut.Sku));
             case ReservationOutcome.Unavailable unavailable:
                 logger.LogWarning(unavailable.Error, "Cannot reserve {Sku} for order {OrderId}", unavailable.Sku, claim.OrderId);
-                return await GiveUpAsync(key, claim, command.Skus, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
+                return await GiveUpAsync(key, claim, unavailable.Held, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
         }
 
         var lines = command.Lines.Select(line => new OrderLine(line.Sku, line.Quantity, quotes.BySku[line.Sku].UnitPrice)).ToList();
@@ -224,16 +225,20 @@ internal sealed class OrderPlacement(
         return new PlacementResult.Placed(saved.Order);
     }
 
-    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, RecordedProblem problem)
+    /// <summary>Records the refusal, then releases <paramref name="reservedSkus"/>: a recorded outcome is never taken over.</summary>
+    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, RecordedProblem problem)
     {
-        await CompleteAsync(key, claim, new IdempotencyOutcome(problem.Status, problem));
+        if (await CompleteAsync(key, claim, new IdempotencyOutcome(problem.Status, problem)))
+        {
+            await stock.ReleaseBestEffortAsync(claim.OrderId, reservedSkus);
+        }
+
         return new PlacementResult.Refused(problem);
     }
 
     /// <summary>
-    /// Frees the key, then releases <paramref name="reservedSkus"/>. In that order: while the claim exists, a request
-    /// that took it over may be holding the same order id's reservations, and an order id's released reservation can
-    /// never be re-reserved (the actor answers a repeated Reserve with its first outcome while holding nothing).
+    /// Frees the key, then releases <paramref name="reservedSkus"/>. In that order: while the claim exists, a retry may
+    /// take it over under the same order id and rely on these reservations (see <see cref="StockReservations.ReserveAllAsync"/>).
     /// </summary>
     private async Task<PlacementResult> GiveUpAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, string detail)
     {
@@ -258,16 +263,17 @@ internal sealed class OrderPlacement(
     }
 
     // The outcome already happened; failing to record it must not turn it into an error. Until it is recorded, a retry
-    // sees the claim in progress and resolves it from the stored order (or the lease).
-    private async Task CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome)
+    // sees the claim in progress and resolves it from the stored order (or the lease). True if recorded.
+    private async Task<bool> CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome)
     {
         try
         {
-            await idempotency.CompleteAsync(key, claim, outcome, CancellationToken.None);
+            return await idempotency.CompleteAsync(key, claim, outcome, CancellationToken.None);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Could not record the outcome of order {OrderId}", claim.OrderId);
+            return false;
         }
     }
 }

@@ -5,14 +5,17 @@ using FlashSale.Ordering.Domain;
 
 namespace FlashSale.Ordering.Inventory;
 
-/// <summary>The outcome of reserving every line of an order.</summary>
+/// <summary>
+/// The outcome of reserving every line of an order. <c>Held</c> names the SKUs that may hold units for the order; the
+/// caller releases them once no retry can reuse the order id.
+/// </summary>
 internal abstract record ReservationOutcome
 {
     public sealed record AllReserved : ReservationOutcome;
 
-    public sealed record SoldOut(string Sku, int Available) : ReservationOutcome;
+    public sealed record SoldOut(string Sku, int Available, IReadOnlyList<string> Held) : ReservationOutcome;
 
-    public sealed record Unavailable(string Sku, Exception Error) : ReservationOutcome;
+    public sealed record Unavailable(string Sku, Exception Error, IReadOnlyList<string> Held) : ReservationOutcome;
 }
 
 /// <summary>
@@ -22,10 +25,10 @@ internal abstract record ReservationOutcome
 internal sealed class StockReservations(IActorProxyFactory actors, ILogger<StockReservations> logger)
 {
     /// <summary>
-    /// Reserves line by line, stopping at the first line that cannot be reserved. At a sold-out line, releases the ones
-    /// already reserved: that refusal is final for the order id (the actor repeats it), so no retry can rely on them.
-    /// When an actor fails, releasing is left to the caller, which may do so only once no retry can reuse the order id.
-    /// Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// Reserves line by line, stopping at the first line that cannot be reserved. Releases nothing: while a retry with
+    /// the same Idempotency-Key may take the placement over under the same order id, the reservations are its too, and a
+    /// released one cannot be had again (the actor answers a repeated Reserve of it with "reserved" while holding
+    /// nothing). Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
     /// </summary>
     public async Task<ReservationOutcome> ReserveAllAsync(
         string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
@@ -42,13 +45,12 @@ internal sealed class StockReservations(IActorProxyFactory actors, ILogger<Stock
             catch (Exception ex)
             {
                 // The failed call may still have reserved on the actor's side.
-                return new ReservationOutcome.Unavailable(sku, ex);
+                return new ReservationOutcome.Unavailable(sku, ex, [.. reserved, sku]);
             }
 
             if (!result.Reserved)
             {
-                await ReleaseBestEffortAsync(orderId, reserved);
-                return new ReservationOutcome.SoldOut(sku, result.Available);
+                return new ReservationOutcome.SoldOut(sku, result.Available, reserved);
             }
 
             reserved.Add(sku);

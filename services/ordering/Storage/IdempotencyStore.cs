@@ -67,14 +67,10 @@ internal sealed class IdempotencyStore(DaprClient dapr)
     public Task<bool> TryReplaceAsync(string key, IdempotencyRecord record, string etag, CancellationToken cancellationToken) =>
         dapr.TrySaveStateAsync(OrderStore.StoreName, key, record, etag, InsertOnly, Expiry, cancellationToken);
 
-    /// <summary>Records the outcome, unless another request has taken the claim over meanwhile.</summary>
-    public async Task CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome, CancellationToken cancellationToken)
-    {
-        if (await FindAsync(key, cancellationToken) is { } current && current.Record.IsSameClaimAs(claim))
-        {
-            await TryReplaceAsync(key, claim with { Outcome = outcome }, current.ETag, cancellationToken);
-        }
-    }
+    /// <summary>Records the outcome, unless another request has taken the claim over meanwhile; false then.</summary>
+    public async Task<bool> CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome, CancellationToken cancellationToken) =>
+        await FindAsync(key, cancellationToken) is { } current && current.Record.IsSameClaimAs(claim)
+        && await TryReplaceAsync(key, claim with { Outcome = outcome }, current.ETag, cancellationToken);
 
     /// <summary>
     /// Frees the key after a transient failure, so a retry with it starts afresh. False if the claim is no longer this
