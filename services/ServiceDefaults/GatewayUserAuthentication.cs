@@ -39,6 +39,17 @@ public static class GatewayUserAuthenticationExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Authentication and authorization, placed explicitly after <c>UseServiceDefaults()</c> (not implicitly first) so
+    /// its status-code pages give 401 and 403 a problem+json body.
+    /// </summary>
+    public static WebApplication UseGatewayUserAuthentication(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
     public static string UserId(this ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("the request is not authenticated");
 }

@@ -58,7 +58,13 @@ public static class ServiceDefaultsExtensions
         // Liveness only says the process is responsive; it must not depend on the sidecar or a restart loop follows.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(ReadyTag) });
         app.MapHealthChecks("/readyz");
-        app.MapOpenApi();
+        // The API description helps everywhere but in production, where it would be served anonymously through the
+        // gateway's catalog route.
+        if (!app.Environment.IsProduction())
+        {
+            app.MapOpenApi();
+        }
+
         return app;
     }
 

@@ -10,9 +10,7 @@ builder.AddCatalog();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-// Explicitly after the defaults (not implicitly first), so their status-code pages give 401 and 403 a problem body.
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseGatewayUserAuthentication();
 app.MapProductsApi();
 app.MapSalesApi();
 app.MapGrpcService<PricingService>();

@@ -13,6 +13,8 @@ public static class InventoryServiceExtensions
         builder.Services.AddOptions<InventoryOptions>()
             .BindConfiguration(InventoryOptions.Section)
             .Validate(options => options.ReservationTimeout > TimeSpan.Zero, "Inventory:ReservationTimeout must be positive")
+            .Validate(options => options.SettledReservationRetention > TimeSpan.Zero, "Inventory:SettledReservationRetention must be positive")
+            .Validate(options => options.RejectionMemory > TimeSpan.Zero, "Inventory:RejectionMemory must be positive")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddEventPublisher();

@@ -9,6 +9,7 @@ builder.AddInventory();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseGatewayUserAuthentication();
 app.MapActorsHandlers();
 app.MapStockApi();
 app.Run();

@@ -9,6 +9,7 @@ builder.AddOrderViews();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseGatewayUserAuthentication();
 
 app.MapSubscribeHandler();
 app.MapOrderViewEvents();

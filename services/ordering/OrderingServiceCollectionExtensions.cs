@@ -41,6 +41,8 @@ public static class OrderingServiceCollectionExtensions
         {
             HttpEndpoint = DaprDefaults.GetDefaultHttpEndpoint(provider.GetRequiredService<IConfiguration>()),
             UseJsonSerialization = true,
-            RequestTimeout = TimeSpan.FromSeconds(5),
+            // Above the sidecar's whole retry budget for StockActor (resiliency.yaml: 4 attempts × 5 s timeout + 3 back-offs
+            // ≤ 2 s = 26 s), so ordering never gives up on, and releases, a reserve the sidecar is still retrying.
+            RequestTimeout = TimeSpan.FromSeconds(30),
         }));
 }

@@ -9,8 +9,7 @@ builder.Services.AddOrdering();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.UseAuthentication();
-app.UseAuthorization();
+app.UseGatewayUserAuthentication();
 
 app.MapOrdersApi();
 app.MapOrderingSubscriptions();

@@ -9,6 +9,7 @@ builder.AddPayments();
 
 var app = builder.Build();
 app.UseServiceDefaults();
+app.UseGatewayUserAuthentication();
 
 app.MapSubscribeHandler();
 app.MapPaymentEvents();

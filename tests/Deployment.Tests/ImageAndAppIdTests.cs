@@ -21,6 +21,30 @@ public sealed class ImageAndAppIdTests
         Assert.Equal(Repository.ServiceFolders, daprApps);
     }
 
+    [Fact]
+    public void The_issuer_the_chart_gives_identity_is_the_absolute_uri_identity_requires()
+    {
+        var identity = Chart.App.Render().Single("Deployment", "identity").Containers.Single(c => (string?)c["name"] == "app");
+        var issuer = identity["env"]!.AsArray().Single(e => (string?)e!["name"] == "Identity__Issuer")!["value"]!.GetValue<string>();
+
+        Assert.True(Uri.TryCreate(issuer, UriKind.Absolute, out _), $"identity refuses to start with issuer '{issuer}': not an absolute URI");
+    }
+
+    [Fact]
+    public void The_chart_deploys_the_same_demo_users_as_identity_runs_with_in_development()
+    {
+        static System.Text.Json.Nodes.JsonNode? Users(string json) => System.Text.Json.Nodes.JsonNode.Parse(json,
+            documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })?["Identity"]?["Users"];
+
+        var identity = Users(Repository.Read("services", "identity", "demo-users.json"));
+        var chart = Users(Repository.Read("charts", "flashsale", "files", "demo-users.json"));
+
+        Assert.NotNull(identity);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(identity, chart), "charts/flashsale/files/demo-users.json differs from services/identity/demo-users.json");
+        var secret = Chart.App.Render().Single("Secret", "identity-demo-users");
+        Assert.Equal((string?)identity["alice"]!["PasswordHash"], (string?)secret.Document["stringData"]!["Identity__Users__alice__PasswordHash"]);
+    }
+
     [Theory]
     [MemberData(nameof(Services))]
     public void The_skaffold_artifact_builds_the_image_the_chart_deploys(string service)

@@ -28,6 +28,10 @@ public sealed class GatewayFixture : IAsyncLifetime
         Backend = await StubBackend.StartAsync(GatewayFactory.Backends);
         Identity = new IdentityIssuer(SigningKeyPem);
         Gateway = new GatewayFactory(Backend, Identity);
+        // Start both hosts here, once: WebApplicationFactory's lazy start is not thread-safe, and parallel tests
+        // touching it first at the same moment could each build a host.
+        Identity.StartServer();
+        Gateway.StartServer();
     }
 
     /// <summary>A token identity issued to the user, signing in once per user.</summary>

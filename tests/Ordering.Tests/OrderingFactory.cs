@@ -3,11 +3,15 @@ using FlashSale.Ordering.Pricing;
 using FlashSale.Ordering.Tests.Fakes;
 using FlashSale.TestSupport;
 using Grpc.Core;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Ordering.Tests;
 
-/// <summary>The ordering service over in-memory Dapr (with the outbox of orders-store), a fake catalog and fake stock actors.</summary>
+/// <summary>
+/// The ordering service over in-memory Dapr (with the outbox of orders-store), a fake catalog, fake stock actors and a
+/// clock that moves only when a test advances it.
+/// </summary>
 public sealed class OrderingFactory : ServiceFactory<OrderingApi>
 {
     public const string OrdersStore = "orders-store";
@@ -18,9 +22,12 @@ public sealed class OrderingFactory : ServiceFactory<OrderingApi>
 
     public FakeStock Stock { get; } = new();
 
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
     protected override void ConfigureServices(IServiceCollection services)
     {
         services.AddKeyedSingleton<CallInvoker>(PricingRegistration.CatalogAppId, Catalog);
         services.AddSingleton<IActorProxyFactory>(Stock);
+        services.AddSingleton<TimeProvider>(Clock);
     }
 }

@@ -71,3 +71,12 @@ fault:
   {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* The Secret identity reads its users from (envFrom), or "" when none is configured. */}}
+{{- define "flashsale.identityUsersSecret" -}}
+{{- if .Values.auth.users.existingSecret -}}
+{{ .Values.auth.users.existingSecret }}
+{{- else if .Values.auth.users.demo -}}
+identity-demo-users
+{{- end -}}
+{{- end }}

@@ -21,7 +21,10 @@ public sealed class GatewayRateLimitOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan PerUserWindow { get; set; }
 
-    /// <summary>Order placements in flight at once across all users: the flash-sale spike stops here, not in ordering.</summary>
+    /// <summary>
+    /// Order placements in flight at once across all users of THIS replica: the flash-sale spike stops here, not in
+    /// ordering. The limit is per gateway pod (in memory), so the cluster-wide figure is this times the replica count.
+    /// </summary>
     [Range(1, int.MaxValue)]
     public int OrderPlacementConcurrency { get; set; }
 

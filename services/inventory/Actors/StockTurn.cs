@@ -36,9 +36,13 @@ internal sealed class StockTurn
 
     public bool CountsChanged => Ledger.Counts != LoadedCounts;
 
+    /// <summary>The order's record became final in this turn (committed, released, expired or a release marker).</summary>
+    public bool Settled => ReservationChanged && Ledger.Find(_orderId!) is { IsFinal: true };
+
     private bool ReservationChanged => _orderId is not null && Ledger.Find(_orderId) != _loadedReservation;
 
-    public static async Task<StockTurn> BeginAsync(IActorStateManager state, string? orderId = null)
+    /// <param name="rejections">Refusals kept in memory only; consulted when actor state has no record of the order.</param>
+    public static async Task<StockTurn> BeginAsync(IActorStateManager state, string? orderId = null, RecentRejections? rejections = null)
     {
         var counts = await state.TryGetStateAsync<StockCounts>(CountsKey);
         // A malformed order id has no record (the ledger refuses to create one), and must not reach a state URL.
@@ -50,11 +54,16 @@ internal sealed class StockTurn
             state,
             orderId,
             counts.HasValue ? counts.Value : StockCounts.None,
-            reservation.HasValue ? reservation.Value : null,
+            reservation.HasValue ? reservation.Value : orderId is null ? null : rejections?.Find(orderId),
             outbox.HasValue ? outbox.Value : []);
     }
 
-    /// <summary>Saves what the call changed together with its events, in one actor state transaction.</summary>
+    /// <summary>
+    /// Saves what the call changed together with its events, in one actor state transaction. Refusals are not saved
+    /// (see <see cref="RecentRejections"/>). A new <c>StockChanged</c> replaces any unpublished one: it carries absolute
+    /// figures, so only the newest matters, and the outbox stays small however long pub/sub is down. Every other event
+    /// is kept, since each tells something no later event repeats.
+    /// </summary>
     public async Task SaveAsync(IReadOnlyCollection<PendingEvent> events)
     {
         if (CountsChanged)
@@ -62,13 +71,18 @@ internal sealed class StockTurn
             await _state.SetStateAsync(CountsKey, Ledger.Counts);
         }
 
-        if (ReservationChanged)
+        if (ReservationChanged && Ledger.Find(_orderId!) is { Status: not ReservationStatus.Rejected } record)
         {
-            await _state.SetStateAsync(ReservationKey(_orderId!), Ledger.Find(_orderId!));
+            await _state.SetStateAsync(ReservationKey(_orderId!), record);
         }
 
         if (events.Count > 0)
         {
+            if (events.Any(pending => pending.StockChanged is not null))
+            {
+                Outbox.RemoveAll(pending => pending.StockChanged is not null);
+            }
+
             Outbox.AddRange(events);
             await _state.SetStateAsync(OutboxKey, Outbox);
         }
@@ -76,12 +90,30 @@ internal sealed class StockTurn
         await _state.SaveStateAsync();
     }
 
-    /// <summary>Forgets the events once they are published.</summary>
-    public async Task ClearOutboxAsync()
+    /// <summary>Forgets the first <paramref name="count"/> events once they are published.</summary>
+    public async Task RemovePublishedAsync(int count)
     {
-        Outbox.Clear();
-        await _state.TryRemoveStateAsync(OutboxKey);
+        Outbox.RemoveRange(0, count);
+        if (Outbox.Count == 0)
+        {
+            await _state.TryRemoveStateAsync(OutboxKey);
+        }
+        else
+        {
+            await _state.SetStateAsync(OutboxKey, Outbox);
+        }
+
         await _state.SaveStateAsync();
+    }
+
+    /// <summary>Deletes the order's record if it is final; a record still holding units is never forgotten.</summary>
+    public async Task ForgetSettledAsync()
+    {
+        if (_orderId is not null && _loadedReservation is { IsFinal: true })
+        {
+            await _state.TryRemoveStateAsync(ReservationKey(_orderId));
+            await _state.SaveStateAsync();
+        }
     }
 
     private static string ReservationKey(string orderId) => $"reservation-{orderId}";

@@ -9,6 +9,11 @@ namespace FlashSale.Inventory.Domain;
 /// Final states win: a committed reservation is never released (sold units do not come back through a release), and a
 /// released or expired one is never committed (its units may already belong to another order). Such late calls are
 /// no-ops; ordering learns about an expiry from the <c>ReservationExpired</c> event.
+/// <para>
+/// Idempotency holds both ways: a release (or expiry) that arrives before its reserve, e.g. because ordering gave up on
+/// a call the sidecar was still retrying, leaves a released marker, so the late reserve is refused instead of holding
+/// units for an order that will never exist.
+/// </para>
 /// </summary>
 public sealed class StockLedger
 {
@@ -43,6 +48,11 @@ public sealed class StockLedger
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quantity);
         if (Find(orderId) is { } previous)
         {
+            if (previous.IsReleaseMarker)
+            {
+                return false;
+            }
+
             // A retry must repeat the original request; silently answering a different quantity would lose units.
             return previous.Quantity == quantity
                 ? previous.Status != ReservationStatus.Rejected
@@ -64,10 +74,13 @@ public sealed class StockLedger
     /// <summary>Makes the order's reservation final. Returns whether anything changed.</summary>
     public bool Commit(string orderId) => Settle(orderId, ReservationStatus.Committed);
 
-    /// <summary>Returns the order's reserved units to stock. Returns whether anything changed.</summary>
+    /// <summary>
+    /// Returns the order's reserved units to stock. Returns whether any units moved. An order the ledger does not know
+    /// gets a release marker instead, which refuses its reserve if that arrives later.
+    /// </summary>
     public bool Release(string orderId) => Settle(orderId, ReservationStatus.Released);
 
-    /// <summary>Releases a reservation whose time ran out. Returns whether anything changed.</summary>
+    /// <summary>Releases a reservation whose time ran out, like <see cref="Release"/>. Returns whether any units moved.</summary>
     public bool Expire(string orderId) => Settle(orderId, ReservationStatus.Expired);
 
     /// <summary>
@@ -89,7 +102,14 @@ public sealed class StockLedger
 
     private bool Settle(string orderId, ReservationStatus outcome)
     {
-        if (Find(orderId) is not { Status: ReservationStatus.Reserved } reservation)
+        var known = Find(orderId);
+        if (known is null && outcome != ReservationStatus.Committed && StockIdentifiers.IsValidOrderId(orderId))
+        {
+            _reservations[orderId] = Reservation.ReleaseMarker(orderId);
+            return false;
+        }
+
+        if (known is not { Status: ReservationStatus.Reserved } reservation)
         {
             return false;
         }
@@ -115,7 +135,16 @@ public sealed record StockCounts(int Available, int Reserved, int Sold, long Seq
 }
 
 /// <summary>What the ledger remembers about one order, including refusals, so that retries get the same answer.</summary>
-public sealed record Reservation(string OrderId, int Quantity, ReservationStatus Status);
+public sealed record Reservation(string OrderId, int Quantity, ReservationStatus Status)
+{
+    /// <summary>Released before any reserve arrived: holds nothing, and a later reserve for the order is refused.</summary>
+    public static Reservation ReleaseMarker(string orderId) => new(orderId, 0, ReservationStatus.Released);
+
+    public bool IsReleaseMarker => Status == ReservationStatus.Released && Quantity == 0;
+
+    /// <summary>Committed, released or expired: nothing can change it any more.</summary>
+    public bool IsFinal => Status is ReservationStatus.Committed or ReservationStatus.Released or ReservationStatus.Expired;
+}
 
 public enum ReservationStatus
 {

@@ -42,14 +42,29 @@ internal sealed class OrderPlacement(
     IdempotencyStore idempotency, IPriceCatalog catalog, StockReservations stock, OrderStore orders, TimeProvider clock,
     ILogger<OrderPlacement> logger)
 {
-    /// <summary>How long pricing and reserving may take before the placement gives up.</summary>
+    /// <summary>
+    /// How long pricing, reserving and saving may take. A save cancelled at the deadline may still be committed by the
+    /// sidecar until the state store's own operation timeout (PostgreSQL component default: 20 s).
+    /// </summary>
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// After this, an unfinished claim is presumed abandoned (its request crashed) and a retry may take it over. Well
-    /// above <see cref="Budget"/>, so a live request is never overtaken.
+    /// After this, an unfinished claim is presumed abandoned (its request crashed) and a retry may take it over. The
+    /// claiming request starts its last actor call or save within <see cref="Budget"/>; a reserve then lasts at most 30 s
+    /// (the actor proxy's timeout) and a cancelled save may still be committed within 20 s (the store's timeout), so its
+    /// last effect lands by 40 s. 60 s leaves room for clock skew between replicas. Correctness does not rest on it: a
+    /// takeover keeps the order id (so at most one order can be saved per key) and releases nothing a live request holds.
     /// </summary>
-    internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(30);
+    internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long a takeover keeps the claim's order id. Its reservations were made within <see cref="Budget"/> of the
+    /// claim and held for inventory's <c>Inventory:ReservationTimeout</c> (10 min, ADR 0005), so until then re-reserving
+    /// under the same id finds them. After an expiry, a repeated <c>Reserve</c> answers "reserved" (the first call's
+    /// outcome) while holding nothing, so an older claim is taken over under a new order id; its request ended long ago.
+    /// Must stay below the reservation timeout minus <see cref="Budget"/>.
+    /// </summary>
+    internal static readonly TimeSpan OrderIdReuseLimit = TimeSpan.FromMinutes(5);
 
     private static readonly IdempotencyOutcome Created = new(StatusCodes.Status201Created, Problem: null);
 
@@ -91,20 +106,28 @@ internal sealed class OrderPlacement(
             return new PlacementResult.Placed(saved.Order);
         }
 
-        if (now - record.ClaimedAt < ClaimLease)
+        var age = now - record.ClaimedAt;
+        if (age < ClaimLease)
         {
             return new PlacementResult.InProgress();
         }
 
-        // Only the request that wins the compare-and-swap takes over, and only it undoes the abandoned reservations.
-        if (!await idempotency.TryReplaceAsync(key, claim, existing.ETag, CancellationToken.None))
+        // The claiming request may still be running (a stalled process, clock skew). Keeping its order id makes its
+        // reservations ours too (Reserve is idempotent by order id) and lets only one of us insert the order; the other
+        // finds it. Only the request that wins the compare-and-swap takes over.
+        var takeover = age < OrderIdReuseLimit ? claim with { OrderId = record.OrderId } : claim;
+        if (!await idempotency.TryReplaceAsync(key, takeover, existing.ETag, CancellationToken.None))
         {
             return new PlacementResult.InProgress();
         }
 
-        logger.LogWarning("Took over the abandoned placement of order {OrderId} as order {NewOrderId}", record.OrderId, claim.OrderId);
-        await stock.ReleaseBestEffortAsync(record.OrderId, command.Skus);
-        return await RunAsync(key, claim, command);
+        logger.LogWarning("Took over the abandoned placement of order {OrderId} as order {NewOrderId}", record.OrderId, takeover.OrderId);
+        if (takeover.OrderId != record.OrderId)
+        {
+            await stock.ReleaseBestEffortAsync(record.OrderId, command.Skus);
+        }
+
+        return await RunAsync(key, takeover, command);
     }
 
     private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command)
@@ -118,56 +141,75 @@ internal sealed class OrderPlacement(
         catch (CatalogUnavailableException ex)
         {
             logger.LogWarning(ex, "Cannot price order {OrderId}", claim.OrderId);
-            return await GiveUpAsync(key, claim, "The catalog cannot price the order right now. Retry with the same Idempotency-Key.");
+            return await GiveUpAsync(key, claim, reservedSkus: [], "The catalog cannot price the order right now. Retry with the same Idempotency-Key.");
         }
 
         if (quotes.UnknownSkus.Count > 0)
         {
-            return await RefuseAsync(key, claim, PlacementProblems.UnknownSkus(quotes.UnknownSkus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.UnknownSkus(quotes.UnknownSkus));
         }
 
         if (quotes.BySku.Values.Select(quote => quote.Currency).Distinct().Count() > 1)
         {
-            return await RefuseAsync(key, claim, PlacementProblems.MixedCurrencies(command.Skus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.MixedCurrencies(command.Skus));
         }
 
         switch (await stock.ReserveAllAsync(claim.OrderId, command.Lines, budget.Token))
         {
             case ReservationOutcome.SoldOut soldOut:
-                return await RefuseAsync(key, claim, PlacementProblems.SoldOut(soldOut.Sku));
+                return await RefuseAsync(key, claim, soldOut.Held, PlacementProblems.SoldOut(soldOut.Sku));
             case ReservationOutcome.Unavailable unavailable:
                 logger.LogWarning(unavailable.Error, "Cannot reserve {Sku} for order {OrderId}", unavailable.Sku, claim.OrderId);
-                return await GiveUpAsync(key, claim, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
+                return await GiveUpAsync(key, claim, unavailable.Held, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
         }
 
         var lines = command.Lines.Select(line => new OrderLine(line.Sku, line.Quantity, quotes.BySku[line.Sku].UnitPrice)).ToList();
         var order = Order.Place(claim.OrderId, command.CustomerId, lines, quotes.BySku.Values.First().Currency, clock.GetUtcNow());
-        if (!await TrySaveAsync(order))
+        switch (await SaveAsync(order, budget.Token))
         {
-            await stock.ReleaseBestEffortAsync(order.Id, command.Skus);
-            return await GiveUpAsync(key, claim, "The order could not be saved. Retry with the same Idempotency-Key.");
+            case SaveOutcome.Saved saved:
+                await CompleteAsync(key, claim, Created);
+                return new PlacementResult.Placed(saved.Order);
+            case SaveOutcome.NotSaved:
+                return await GiveUpAsync(key, claim, command.Skus, "The order could not be saved. Retry with the same Idempotency-Key.");
+            default:
+                // The claim and reservations stay: a retry after the lease finds the order or re-reserves under its id.
+                return new PlacementResult.Unavailable("The order could not be confirmed as saved. Retry with the same Idempotency-Key.");
         }
+    }
 
-        await CompleteAsync(key, claim, Created);
-        return new PlacementResult.Placed(order);
+    private abstract record SaveOutcome
+    {
+        /// <summary>Saved by this request or, under the same order id, by another with the same key (stored version).</summary>
+        public sealed record Saved(Order Order) : SaveOutcome;
+
+        public sealed record NotSaved : SaveOutcome;
+
+        /// <summary>The save was cancelled at the deadline: the sidecar may still commit it.</summary>
+        public sealed record Unknown : SaveOutcome;
     }
 
     /// <summary>
-    /// True when the order is saved. A failed call does not always mean a failed commit (the answer can be lost after
-    /// the commit), so the order is looked up before the caller undoes the reservations. If even that lookup fails, the
-    /// claim and reservations are left alone: a retry after the lease finds the order, or the reservations expire.
+    /// A failed call does not always mean a failed commit (the answer can be lost after the commit, or another request
+    /// with the key inserted the order first), so the order is looked up before anything is undone. If even that lookup
+    /// fails, the exception leaves the claim and reservations alone: a retry after the lease finds the order, or re-reserves.
     /// </summary>
-    private async Task<bool> TrySaveAsync(Order order)
+    private async Task<SaveOutcome> SaveAsync(Order order, CancellationToken budget)
     {
         try
         {
-            await orders.InsertAsync(order, OrderChanges.Placed(order), CancellationToken.None);
-            return true;
+            await orders.InsertAsync(order, OrderChanges.Placed(order), budget);
+            return new SaveOutcome.Saved(order);
         }
         catch (Exception ex)
         {
             logger.LogError(ex, "Saving order {OrderId} failed", order.Id);
-            return await orders.FindAsync(order.Id, CancellationToken.None) is not null;
+            if (await orders.FindAsync(order.Id, CancellationToken.None) is { } stored)
+            {
+                return new SaveOutcome.Saved(stored.Order);
+            }
+
+            return budget.IsCancellationRequested ? new SaveOutcome.Unknown() : new SaveOutcome.NotSaved();
         }
     }
 
@@ -183,38 +225,55 @@ internal sealed class OrderPlacement(
         return new PlacementResult.Placed(saved.Order);
     }
 
-    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, RecordedProblem problem)
+    /// <summary>Records the refusal, then releases <paramref name="reservedSkus"/>: a recorded outcome is never taken over.</summary>
+    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, RecordedProblem problem)
     {
-        await CompleteAsync(key, claim, new IdempotencyOutcome(problem.Status, problem));
+        if (await CompleteAsync(key, claim, new IdempotencyOutcome(problem.Status, problem)))
+        {
+            await stock.ReleaseBestEffortAsync(claim.OrderId, reservedSkus);
+        }
+
         return new PlacementResult.Refused(problem);
     }
 
-    private async Task<PlacementResult> GiveUpAsync(string key, IdempotencyRecord claim, string detail)
+    /// <summary>
+    /// Frees the key, then releases <paramref name="reservedSkus"/>. In that order: while the claim exists, a retry may
+    /// take it over under the same order id and rely on these reservations (see <see cref="StockReservations.ReserveAllAsync"/>).
+    /// </summary>
+    private async Task<PlacementResult> GiveUpAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, string detail)
     {
+        bool forgotten;
         try
         {
-            await idempotency.ForgetAsync(key, claim, CancellationToken.None);
+            forgotten = await idempotency.ForgetAsync(key, claim, CancellationToken.None);
         }
         catch (Exception ex)
         {
-            // The claim stays in progress until its lease ends; then a retry takes it over.
+            // The claim stays in progress until its lease ends; then a retry takes it over and its reservations with it.
             logger.LogWarning(ex, "Could not free the idempotency claim of order {OrderId}", claim.OrderId);
+            forgotten = false;
+        }
+
+        if (forgotten)
+        {
+            await stock.ReleaseBestEffortAsync(claim.OrderId, reservedSkus);
         }
 
         return new PlacementResult.Unavailable(detail);
     }
 
     // The outcome already happened; failing to record it must not turn it into an error. Until it is recorded, a retry
-    // sees the claim in progress and resolves it from the stored order (or the lease).
-    private async Task CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome)
+    // sees the claim in progress and resolves it from the stored order (or the lease). True if recorded.
+    private async Task<bool> CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome)
     {
         try
         {
-            await idempotency.CompleteAsync(key, claim, outcome, CancellationToken.None);
+            return await idempotency.CompleteAsync(key, claim, outcome, CancellationToken.None);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Could not record the outcome of order {OrderId}", claim.OrderId);
+            return false;
         }
     }
 }

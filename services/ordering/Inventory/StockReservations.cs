@@ -5,14 +5,17 @@ using FlashSale.Ordering.Domain;
 
 namespace FlashSale.Ordering.Inventory;
 
-/// <summary>The outcome of reserving every line of an order.</summary>
+/// <summary>
+/// The outcome of reserving every line of an order. <c>Held</c> names the SKUs that may hold units for the order; the
+/// caller releases them once no retry can reuse the order id.
+/// </summary>
 internal abstract record ReservationOutcome
 {
     public sealed record AllReserved : ReservationOutcome;
 
-    public sealed record SoldOut(string Sku, int Available) : ReservationOutcome;
+    public sealed record SoldOut(string Sku, int Available, IReadOnlyList<string> Held) : ReservationOutcome;
 
-    public sealed record Unavailable(string Sku, Exception Error) : ReservationOutcome;
+    public sealed record Unavailable(string Sku, Exception Error, IReadOnlyList<string> Held) : ReservationOutcome;
 }
 
 /// <summary>
@@ -22,8 +25,10 @@ internal abstract record ReservationOutcome
 internal sealed class StockReservations(IActorProxyFactory actors, ILogger<StockReservations> logger)
 {
     /// <summary>
-    /// All or nothing: reserves line by line and, at the first line that cannot be reserved, releases the ones already
-    /// reserved. Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// Reserves line by line, stopping at the first line that cannot be reserved. Releases nothing: while a retry with
+    /// the same Idempotency-Key may take the placement over under the same order id, the reservations are its too, and a
+    /// released one cannot be had again (the actor answers a repeated Reserve of it with "reserved" while holding
+    /// nothing). Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
     /// </summary>
     public async Task<ReservationOutcome> ReserveAllAsync(
         string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
@@ -39,15 +44,13 @@ internal sealed class StockReservations(IActorProxyFactory actors, ILogger<Stock
             }
             catch (Exception ex)
             {
-                // The failed call may still have reserved on the actor's side: release that SKU as well.
-                await ReleaseBestEffortAsync(orderId, [.. reserved, sku]);
-                return new ReservationOutcome.Unavailable(sku, ex);
+                // The failed call may still have reserved on the actor's side.
+                return new ReservationOutcome.Unavailable(sku, ex, [.. reserved, sku]);
             }
 
             if (!result.Reserved)
             {
-                await ReleaseBestEffortAsync(orderId, reserved);
-                return new ReservationOutcome.SoldOut(sku, result.Available);
+                return new ReservationOutcome.SoldOut(sku, result.Available, reserved);
             }
 
             reserved.Add(sku);

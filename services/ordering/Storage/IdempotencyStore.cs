@@ -11,11 +11,14 @@ internal sealed record RecordedProblem(int Status, string Title, string Detail, 
 
 /// <summary>
 /// What one (customer, Idempotency-Key) pair has led to. <see cref="OrderId"/> is chosen when the key is first claimed,
-/// so a retry can find the order even if the request that placed it died before recording the outcome.
+/// so a retry can find the order even if the request that placed it died before recording the outcome. A takeover keeps
+/// the order id, so a claim is told apart by its <see cref="ClaimedAt"/> as well.
 /// </summary>
 internal sealed record IdempotencyRecord(string RequestHash, string OrderId, DateTimeOffset ClaimedAt, IdempotencyOutcome? Outcome)
 {
     public bool IsInProgress => Outcome is null;
+
+    public bool IsSameClaimAs(IdempotencyRecord other) => OrderId == other.OrderId && ClaimedAt == other.ClaimedAt;
 }
 
 /// <summary>201 with the order, or a recorded problem.</summary>
@@ -64,21 +67,16 @@ internal sealed class IdempotencyStore(DaprClient dapr)
     public Task<bool> TryReplaceAsync(string key, IdempotencyRecord record, string etag, CancellationToken cancellationToken) =>
         dapr.TrySaveStateAsync(OrderStore.StoreName, key, record, etag, InsertOnly, Expiry, cancellationToken);
 
-    /// <summary>Records the outcome, unless another request has taken the claim over meanwhile.</summary>
-    public async Task CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome, CancellationToken cancellationToken)
-    {
-        if (await FindAsync(key, cancellationToken) is { } current && current.Record.OrderId == claim.OrderId)
-        {
-            await TryReplaceAsync(key, claim with { Outcome = outcome }, current.ETag, cancellationToken);
-        }
-    }
+    /// <summary>Records the outcome, unless another request has taken the claim over meanwhile; false then.</summary>
+    public async Task<bool> CompleteAsync(string key, IdempotencyRecord claim, IdempotencyOutcome outcome, CancellationToken cancellationToken) =>
+        await FindAsync(key, cancellationToken) is { } current && current.Record.IsSameClaimAs(claim)
+        && await TryReplaceAsync(key, claim with { Outcome = outcome }, current.ETag, cancellationToken);
 
-    /// <summary>Frees the key after a transient failure, so a retry with it starts afresh.</summary>
-    public async Task ForgetAsync(string key, IdempotencyRecord claim, CancellationToken cancellationToken)
-    {
-        if (await FindAsync(key, cancellationToken) is { } current && current.Record.OrderId == claim.OrderId)
-        {
-            await dapr.TryDeleteStateAsync(OrderStore.StoreName, key, current.ETag, cancellationToken: cancellationToken);
-        }
-    }
+    /// <summary>
+    /// Frees the key after a transient failure, so a retry with it starts afresh. False if the claim is no longer this
+    /// one (taken over meanwhile): then nothing is deleted.
+    /// </summary>
+    public async Task<bool> ForgetAsync(string key, IdempotencyRecord claim, CancellationToken cancellationToken) =>
+        await FindAsync(key, cancellationToken) is { } current && current.Record.IsSameClaimAs(claim)
+        && await dapr.TryDeleteStateAsync(OrderStore.StoreName, key, current.ETag, cancellationToken: cancellationToken);
 }

@@ -79,6 +79,6 @@ public static partial class ServiceSources
     [GeneratedRegex(@"MapTopicSubscription\(\s*Topics\.(?<topic>\w+)\s*\)")]
     private static partial Regex Subscription();
 
-    [GeneratedRegex(@"""(?<name>[a-z0-9]+(-[a-z0-9]+)*-store)""")]
+    [GeneratedRegex(@"const\s+string\s+\w+\s*=\s*""(?<name>[a-z0-9]+(-[a-z0-9]+)*-store)""")]
     private static partial Regex StoreLiteral();
 }

@@ -1,4 +1,5 @@
 using FlashSale.Contracts.Inventory;
+using FlashSale.TestSupport.Actors;
 
 namespace FlashSale.Inventory.Tests.Api;
 
@@ -8,6 +9,8 @@ public sealed class StockActorOverSidecarTests(InventoryHost host) : IClassFixtu
     private readonly CancellationToken _cancellation = TestContext.Current.CancellationToken;
 
     private static string ExpiryOf(string orderId) => $"reservation-expiry-{orderId}";
+
+    private static string ForgetOf(string orderId) => $"reservation-forget-{orderId}";
 
     private IReadOnlyList<string> RemindersOf(string sku) =>
         host.Sidecar.Reminders.All.Where(reminder => reminder.Actor.Id == sku).Select(reminder => reminder.Name).ToList();
@@ -52,7 +55,7 @@ public sealed class StockActorOverSidecarTests(InventoryHost host) : IClassFixtu
         Assert.Equal(("order-late", 2, host.Clock.GetUtcNow()), (expired.OrderId, expired.Quantity, expired.OccurredAt));
         var lastChange = host.Events<StockChanged>(sku)[^1];
         Assert.Equal((5, 0, expired.Sequence), (lastChange.Available, lastChange.Reserved, lastChange.Sequence));
-        Assert.Empty(RemindersOf(sku));
+        Assert.Equal([ForgetOf("order-late")], RemindersOf(sku));
     }
 
     [Fact]
@@ -67,7 +70,7 @@ public sealed class StockActorOverSidecarTests(InventoryHost host) : IClassFixtu
         host.Clock.Advance(InventoryHost.ReservationTimeout * 2);
         var firings = await host.Sidecar.FireDueRemindersAsync(_cancellation);
 
-        Assert.Empty(RemindersOf(sku));
+        Assert.Equal([ForgetOf("order-paid")], RemindersOf(sku));
         Assert.DoesNotContain(firings, firing => firing.Reminder.Actor.Id == sku);
         Assert.Equal(new StockLevels(sku, 3, 0, 2), await host.Stock(sku).GetLevelsAsync());
         Assert.Empty(host.Events<ReservationExpired>(sku));
@@ -126,5 +129,27 @@ public sealed class StockActorOverSidecarTests(InventoryHost host) : IClassFixtu
         Assert.False(Assert.Single(whileDown, firing => firing.Reminder.Actor.Id == sku).Succeeded);
         Assert.True(Assert.Single(afterRestart, firing => firing.Reminder.Actor.Id == sku).Succeeded);
         Assert.Equal(new StockLevels(sku, 5, 0, 0), await host.Stock(sku).GetLevelsAsync());
+    }
+
+    [Fact]
+    public async Task A_reserve_retried_after_its_order_was_released_holds_nothing_and_the_marker_is_deleted_later()
+    {
+        var sku = InventoryHost.NewSku();
+        var actor = new ActorKey(StockActorType.Name, sku);
+        await host.Stock(sku).SetStockAsync(3);
+        await host.Stock(sku).ReserveAsync(new ReserveRequest("sold-out", 4));
+
+        await host.Stock(sku).ReleaseAsync("gave-up");
+        var lateRetry = await host.Stock(sku).ReserveAsync(new ReserveRequest("gave-up", 3));
+        var keysWhileRetained = host.Sidecar.State.KeysOf(actor);
+        host.Clock.Advance(TimeSpan.FromHours(1));
+        var firings = await host.Sidecar.FireDueRemindersAsync(_cancellation);
+
+        Assert.Equal(new ReservationResult(false, 3), lateRetry);
+        Assert.Equal(new StockLevels(sku, 3, 0, 0), await host.Stock(sku).GetLevelsAsync());
+        Assert.Equal(["counts", "reservation-gave-up"], keysWhileRetained);
+        Assert.True(Assert.Single(firings, firing => firing.Reminder.Actor.Id == sku).Succeeded);
+        Assert.Equal(["counts"], host.Sidecar.State.KeysOf(actor));
+        Assert.Empty(RemindersOf(sku));
     }
 }

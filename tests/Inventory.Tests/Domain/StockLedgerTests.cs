@@ -130,7 +130,46 @@ public sealed class StockLedgerTests
         Assert.False(ledger.Release("refused"));
 
         Assert.Equal(before, ledger.Counts);
+        Assert.Equal(ReservationStatus.Rejected, ledger.Find("refused")!.Status);
+    }
+
+    [Fact]
+    public void Committing_an_unknown_order_records_nothing()
+    {
+        var ledger = Stocked(5);
+
+        Assert.False(ledger.Commit("unknown"));
+
         Assert.Null(ledger.Find("unknown"));
+        Assert.True(ledger.Reserve("unknown", 1));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_reserve_that_arrives_after_its_release_or_expiry_is_refused_and_holds_nothing(bool expiry)
+    {
+        var ledger = Stocked(5);
+
+        var moved = expiry ? ledger.Expire("order-1") : ledger.Release("order-1");
+        var reserved = ledger.Reserve("order-1", 2);
+        ledger.Release("order-1");
+
+        Assert.False(moved);
+        Assert.False(reserved);
+        Assert.Equal(new StockCounts(5, 0, 0, 1), ledger.Counts);
+        Assert.Equal(Reservation.ReleaseMarker("order-1"), ledger.Find("order-1"));
+        Assert.True(ledger.Find("order-1")!.IsFinal);
+    }
+
+    [Fact]
+    public void A_malformed_order_id_gets_no_release_marker()
+    {
+        var ledger = Stocked(5);
+
+        ledger.Release("a/b");
+
+        Assert.Null(ledger.Find("a/b"));
     }
 
     [Fact]

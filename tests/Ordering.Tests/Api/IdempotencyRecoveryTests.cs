@@ -37,7 +37,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         LeaveClaim(customer, key, sku, quantity: 1, claimedAgo: TimeSpan.FromSeconds(5), out var orderId);
         // The crashed request got as far as saving its order.
         Dapr.WriteState(OrderingFactory.OrdersStore, $"order-{orderId}",
-            Order.Place(orderId, customer, [new FlashSale.Ordering.Domain.OrderLine(sku, 1, 2m)], "EUR", DateTimeOffset.UtcNow));
+            Order.Place(orderId, customer, [new FlashSale.Ordering.Domain.OrderLine(sku, 1, 2m)], "EUR", Factory.Clock.GetUtcNow()));
 
         using var response = await PlaceAsync(customer, key, Body((sku, 1)));
 
@@ -47,7 +47,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
     }
 
     [Fact]
-    public async Task An_abandoned_claim_is_taken_over_after_its_lease_and_its_reservation_released()
+    public async Task An_abandoned_claim_is_taken_over_after_its_lease_under_its_order_id_with_its_reservation()
     {
         var customer = NewCustomer();
         var stock = NewSku(2m, stock: 5, out var sku);
@@ -58,9 +58,28 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         using var response = await PlaceAsync(customer, key, Body((sku, 2)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(abandoned, (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!.Id);
+        Assert.Equal(2, stock.ReservedFor(abandoned));
+        Assert.Equal(3, stock.Available);
+        Assert.Single(EventsAbout<OrderPlaced>(abandoned));
+    }
+
+    [Fact]
+    public async Task A_claim_older_than_its_reservations_is_taken_over_under_a_new_order_id_that_reserves_afresh()
+    {
+        var customer = NewCustomer();
+        var stock = NewSku(2m, stock: 5, out var sku);
+        var key = NewKey();
+        LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: OrderPlacement.OrderIdReuseLimit + TimeSpan.FromSeconds(1), out var abandoned);
+        // Its reservation has gone back to stock; the actor still answers a repeated Reserve of that order id with "reserved".
+        await stock.ReserveAsync(new(abandoned, 2));
+        await stock.ReleaseAsync(abandoned);
+
+        using var response = await PlaceAsync(customer, key, Body((sku, 2)));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
         Assert.NotEqual(abandoned, order.Id);
-        Assert.Equal(0, stock.ReservedFor(abandoned));
         Assert.Equal(2, stock.ReservedFor(order.Id));
         Assert.Equal(3, stock.Available);
     }
@@ -70,6 +89,6 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         orderId = Guid.NewGuid().ToString("N");
         var requestHash = new PlaceOrderCommand(customer, key, [(sku, quantity)]).RequestHash;
         Dapr.WriteState(OrderingFactory.OrdersStore, IdempotencyStore.KeyFor(customer, key),
-            new IdempotencyRecord(requestHash, orderId, DateTimeOffset.UtcNow - claimedAgo, Outcome: null));
+            new IdempotencyRecord(requestHash, orderId, Factory.Clock.GetUtcNow() - claimedAgo, Outcome: null));
     }
 }

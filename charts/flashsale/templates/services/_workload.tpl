@@ -24,8 +24,9 @@ Call with (dict "root" $ "name" "catalog" "svc" $svc "version" "v1").
 {{- end -}}
 {{- $identity := include "flashsale.url" (dict "root" $root "name" "identity") -}}
 {{- $_ := set $env "Authentication__MetadataAddress" (printf "%s%s" $identity $root.Values.auth.discoveryPath) -}}
-{{- /* Plain HTTP inside the mesh: Istio's mTLS encrypts the hop. */ -}}
-{{- $_ := set $env "Authentication__RequireHttpsMetadata" "false" -}}
+{{- /* The client's address from X-Forwarded-For (the ingress appends it), so anonymous rate limits are per client,
+     not one bucket for everyone behind the ingress. */ -}}
+{{- $_ := set $env "ASPNETCORE_FORWARDEDHEADERS_ENABLED" "true" -}}
 {{- end -}}
 {{- if eq .name "identity" -}}
 {{- $_ := set $env "Identity__Issuer" $root.Values.auth.issuer -}}
@@ -135,6 +136,12 @@ spec:
             {{- end }}
           env:
             {{- include "flashsale.env" (dict "root" $root "name" .name "svc" $svc "version" .version) | trim | nindent 12 }}
+          {{- $usersSecret := include "flashsale.identityUsersSecret" $root }}
+          {{- if and (eq .name "identity") $usersSecret }}
+          envFrom:
+            - secretRef:
+                name: {{ $usersSecret }}
+          {{- end }}
           startupProbe:
             httpGet: { path: /healthz, port: http }
             periodSeconds: 2
