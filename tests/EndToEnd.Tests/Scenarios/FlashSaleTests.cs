@@ -27,8 +27,8 @@ public sealed class FlashSaleTests(SystemFixture system, ITestOutputHelper outpu
     {
         ["RateLimiting:PermitsPerUser"] = PermitsPerCustomer.ToString(CultureInfo.InvariantCulture),
         ["RateLimiting:PerUserWindow"] = "00:00:10",
-        // Enough in flight to keep ordering busy, few enough that a placement never waits long for the SKU's actor
-        // (whose calls time out after 5 s); the rest of the spike queues at the gateway.
+        // Enough in flight to keep ordering busy, few enough that a placement never waits long for the hot SKU's actor
+        // (one turn at a time) or outruns ordering's 10 s placement budget; the rest of the spike queues at the gateway.
         ["RateLimiting:OrderPlacementConcurrency"] = "32",
         ["RateLimiting:OrderPlacementQueue"] = "1000",
     };
