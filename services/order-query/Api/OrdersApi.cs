@@ -37,17 +37,7 @@ public static class OrdersApi
         ClaimsPrincipal user, ViewStore views, CancellationToken cancellationToken,
         string? customer = null, int page = 1, int pageSize = 20)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (page < 1)
-        {
-            errors["page"] = ["must be 1 or more"];
-        }
-
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
-        }
-
+        var errors = Paging.Validate(page, pageSize, MaxPageSize);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
