@@ -1,3 +1,4 @@
+using FlashSale.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using FlashSale.Catalog.Tests.Support;
@@ -93,13 +94,8 @@ public sealed class ListingTests
         await using var factory = new CatalogFactory { SeedDemoProducts = true };
         var anonymous = factory.CreateClient();
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var page = await anonymous.ListAsync();
-        while (!page.Items.Any(item => item.OnSale) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-            page = await anonymous.ListAsync();
-        }
+        var page = await Eventually.MatchesAsync(() => anonymous.ListAsync(), seen => seen.Items.Any(item => item.OnSale),
+            "the seeded demo products, one on sale", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(["HEADPHONES-X1", "KEYBOARD-K2", "MUG-LOGO", "TEE-BLACK-M"], page.Items.Select(item => item.Sku));
         Assert.Single(page.Items, item => item.OnSale);

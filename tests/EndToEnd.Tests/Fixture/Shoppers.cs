@@ -77,7 +77,7 @@ public class Shopper(HttpClient http, string userName, string token)
 
     /// <summary>Waits until the read side shows the order in <paramref name="status"/>.</summary>
     public Task<OrderDetails?> OrderOnceAsync(string orderId, string status) =>
-        Eventually.MatchesAsync(() => FindOrderAsync(orderId), order => order?.Status == status, $"order {orderId} to be {status} for {UserName}");
+        Eventually.MatchesAsync(() => FindOrderAsync(orderId), order => order?.Status == status, $"order {orderId} to be {status} for {UserName}", cancellationToken: TestContext.Current.CancellationToken);
 
     public async Task<OrderPage> ListOrdersAsync()
     {
@@ -133,10 +133,10 @@ public sealed class Admin(HttpClient http, string userName, string token) : Shop
 
     public Task<SaleFigures?> SaleFiguresOnceAsync(string sku, Func<SaleFigures, bool> condition, string awaited) =>
         Eventually.MatchesAsync(() => FindSaleFiguresAsync(sku), figures => figures is not null && condition(figures),
-            $"the dashboard of {sku} to show {awaited}");
+            $"the dashboard of {sku} to show {awaited}", cancellationToken: TestContext.Current.CancellationToken);
 
     public Task<StockLevels> StockOnceAsync(string sku, StockLevels expected) =>
-        Eventually.MatchesAsync(() => GetStockAsync(sku), levels => levels == expected, $"stock of {sku} to be {expected}");
+        Eventually.MatchesAsync(() => GetStockAsync(sku), levels => levels == expected, $"stock of {sku} to be {expected}", cancellationToken: TestContext.Current.CancellationToken);
 }
 
 public static class ResponseReading

@@ -164,7 +164,7 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     public Task<PlacedOrder> WriteModelOrderOnceAsync(string orderId, string status) =>
-        Eventually.MatchesAsync(() => WriteModelOrderAsync(orderId), order => order.Status == status, $"order {orderId} to be {status} in ordering");
+        Eventually.MatchesAsync(() => WriteModelOrderAsync(orderId), order => order.Status == status, $"order {orderId} to be {status} in ordering", cancellationToken: TestContext.Current.CancellationToken);
 
     /// <summary>The orders ordering stored for <paramref name="customer"/>, read straight from <c>orders-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredOrdersOf(string customer) => StoredDocumentsOf("orders-store", customer);

@@ -55,7 +55,7 @@ public sealed class AbandonedReservationTests(SystemFixture system)
 
         // payment works through its backlog: the late charge is refunded and the order stays cancelled.
         var refunded = await Eventually.MatchesAsync(() => customer.FindOrderAsync(order.Id), o => o?.Payment.Status == "Refunded",
-            "the late charge to be refunded");
+            "the late charge to be refunded", cancellationToken: TestContext.Current.CancellationToken);
         await system.SettleAsync();
         Assert.Single(system.PaymentProvider.ChargesFor(order.Id));
         Assert.Single(system.PaymentProvider.RefundsFor(order.Id));

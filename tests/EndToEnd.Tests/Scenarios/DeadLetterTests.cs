@@ -36,7 +36,7 @@ public sealed class DeadLetterTests(SystemFixture system)
         var poison = system.Sidecar.PubSub.Messages(Topics.Orders).Where(message => Carries(message.Body, marker)).ToList();
         var deadLetters = await Eventually.MatchesAsync(
             () => system.Sidecar.PubSub.DeadLetters.Where(letter => Carries(letter.Body, marker)).ToList(),
-            letters => letters.Count == poison.Count * OrdersSubscribers.Length, "every subscriber to dead-letter every poison message");
+            letters => letters.Count == poison.Count * OrdersSubscribers.Length, "every subscriber to dead-letter every poison message", cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(3, poison.Count);
         Assert.All(poison, message => Assert.Equal(

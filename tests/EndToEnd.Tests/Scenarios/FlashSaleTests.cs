@@ -58,7 +58,7 @@ public sealed class FlashSaleTests(SystemFixture system, ITestOutputHelper outpu
         var answers = await Task.WhenAll(clicking);
         var answeredAfter = clock.Elapsed;
         var figures = await Eventually.MatchesAsync(() => admin.FindSaleFiguresAsync(sku),
-            f => f is { ConfirmedOrders: Units, RemainingStock: 0, ReservedStock: 0 }, "the dashboard to show the sale sold out", SettleDeadline);
+            f => f is { ConfirmedOrders: Units, RemainingStock: 0, ReservedStock: 0 }, "the dashboard to show the sale sold out", SettleDeadline, cancellationToken: TestContext.Current.CancellationToken);
         var settledAfter = clock.Elapsed;
         await system.SettleAsync();
 

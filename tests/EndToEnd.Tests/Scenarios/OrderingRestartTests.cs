@@ -27,7 +27,7 @@ public sealed class OrderingRestartTests(SystemFixture system)
         {
             // The rest of the system goes on: the customer is charged, and the read side already knows.
             var paid = await customer.OrderOnceAsync(order.Id, "AwaitingPayment");
-            await Eventually.MatchesAsync(() => customer.FindOrderAsync(order.Id), o => o?.Payment.Status == "Succeeded", "the payment to be seen");
+            await Eventually.MatchesAsync(() => customer.FindOrderAsync(order.Id), o => o?.Payment.Status == "Succeeded", "the payment to be seen", cancellationToken: TestContext.Current.CancellationToken);
             Assert.Single(system.Events<PaymentSucceeded>(Topics.Payments), e => e.OrderId == order.Id);
             Assert.Equal(new StockLevels(sku, 3, 1, 0), await admin.GetStockAsync(sku));
             Assert.NotNull(paid);

@@ -1,3 +1,4 @@
+using FlashSale.TestSupport;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -49,7 +50,8 @@ public sealed class ActorSidecarTests : IAsyncLifetime
     {
         // "wait" on actor a only returns once actor b has been called: it would hang if actors shared one turn.
         var waiting = InvokeAsync("a", "wait");
-        await PollAsync(() => _app.Calls.Any(call => call.Kind == "wait"));
+        await Eventually.MatchesAsync(() => _app.Calls.Any(call => call.Kind == "wait"), seen => seen, "the probe app to receive the waiting call",
+            cancellationToken: TestContext.Current.CancellationToken);
         var signal = await InvokeAsync("b", "signal");
 
         Assert.Equal(HttpStatusCode.OK, signal.StatusCode);
@@ -192,15 +194,5 @@ public sealed class ActorSidecarTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.InternalServerError, unhosted.StatusCode);
         Assert.Equal("ERR_ACTOR_INVOKE_METHOD", (await unhosted.Content.ReadFromJsonAsync<JsonElement>(_cancellation)).GetProperty("errorCode").GetString());
         Assert.Equal(HttpStatusCode.NotImplemented, timer.StatusCode);
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
     }
 }
