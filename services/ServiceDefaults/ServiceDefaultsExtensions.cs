@@ -1,4 +1,5 @@
-using Dapr.Client;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -20,28 +21,22 @@ namespace FlashSale.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string ReadyTag = "ready";
-
     /// <summary>
-    /// Structured logs, traces and metrics, health checks, ProblemDetails, OpenAPI, HTTP resilience and the Dapr client.
+    /// Structured logs, traces and metrics, health checks, ProblemDetails, OpenAPI and HTTP resilience.
     /// <paramref name="appId"/> is the service's Dapr app id; the sidecar-injected <c>APP_ID</c> variable wins when present.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string appId)
     {
         var serviceName = builder.Configuration["APP_ID"] ?? appId;
-        builder.Services.AddSingleton(new ServiceIdentity(serviceName));
 
         builder.AddStructuredLogging(serviceName);
         builder.AddTelemetry(serviceName);
 
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
-
-        builder.Services.AddDaprClient();
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy())
-            .AddCheck<DaprSidecarHealthCheck>("dapr-sidecar", tags: [ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
         return builder;
     }
 
@@ -56,7 +51,7 @@ public static class ServiceDefaultsExtensions
                 : IsProbe(http) ? Serilog.Events.LogEventLevel.Verbose : Serilog.Events.LogEventLevel.Information);
 
         // Liveness only says the process is responsive; it must not depend on the sidecar or a restart loop follows.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(ReadyTag) });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthCheckTags.Readiness) });
         app.MapHealthChecks("/readyz");
         // The API description helps everywhere but in production, where it would be served anonymously through the
         // gateway's catalog route.
@@ -105,24 +100,25 @@ public static class ServiceDefaultsExtensions
     }
 }
 
-/// <summary>The service's Dapr app id, also its OpenTelemetry <c>service.name</c>.</summary>
-public sealed record ServiceIdentity(string AppId);
-
-/// <summary>
-/// Readiness includes the sidecar when one is attached (Dapr injects <c>DAPR_HTTP_PORT</c>): a pod whose sidecar
-/// cannot reach its components must not receive traffic. The outbound endpoint does not wait for the app, so no cycle.
-/// </summary>
-internal sealed class DaprSidecarHealthCheck(DaprClient dapr, IConfiguration configuration) : IHealthCheck
+/// <summary>How every FlashSale API reads and writes JSON (on top of the web defaults); clients use it too.</summary>
+public static class ApiJson
 {
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        if (string.IsNullOrEmpty(configuration["DAPR_HTTP_PORT"]))
-        {
-            return HealthCheckResult.Healthy("no Dapr sidecar attached");
-        }
+    /// <summary>The options a client of a FlashSale API reads its answers with.</summary>
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
-        return await dapr.CheckOutboundHealthAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("Dapr sidecar is not ready");
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        // Enums travel by name. A number sent as a string ("quantity": "1") is a wrong type like "two": the web
+        // defaults would read it, but a client that sends strings for numbers has a bug it should hear about.
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.NumberHandling = JsonNumberHandling.Strict;
+        return options;
     }
+}
+
+/// <summary>Tags of health checks.</summary>
+public static class HealthCheckTags
+{
+    /// <summary>A check that only <c>/readyz</c> runs (e.g. a dependency such as the Dapr sidecar); <c>/healthz</c> skips it.</summary>
+    public const string Readiness = "ready";
 }

@@ -1,6 +1,6 @@
 using FlashSale.Catalog;
 using FlashSale.Catalog.Api;
-using FlashSale.Catalog.Pricing;
+using FlashSale.Catalog.Api.Pricing;
 using FlashSale.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +11,7 @@ builder.AddCatalog();
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseGatewayUserAuthentication();
-app.MapProductsApi();
-app.MapSalesApi();
+app.MapProductsEndpoints();
+app.MapSalesEndpoints();
 app.MapGrpcService<PricingService>();
 app.Run();

@@ -1,6 +1,5 @@
-using FlashSale.Gateway.Authentication;
-using FlashSale.Gateway.Proxy;
-using FlashSale.Gateway.RateLimiting;
+using FlashSale.Gateway.Api;
+using FlashSale.Gateway.Infrastructure;
 using FlashSale.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);

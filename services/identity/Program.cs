@@ -1,5 +1,5 @@
 using FlashSale.Identity;
-using FlashSale.Identity.Endpoints;
+using FlashSale.Identity.Api;
 using FlashSale.ServiceDefaults;
 
 if (PasswordHashCommand.IsRequested(args))
@@ -10,10 +10,10 @@ if (PasswordHashCommand.IsRequested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("identity");
-builder.AddTokenIssuance();
+builder.AddIdentity();
 
 var app = builder.Build();
 app.UseServiceDefaults();
-app.MapTokenApi();
-app.MapDiscoveryApi();
+app.MapTokenEndpoints();
+app.MapDiscoveryEndpoints();
 app.Run();

@@ -1,7 +1,9 @@
 using FlashSale.Contracts.Inventory;
-using FlashSale.Inventory.Actors;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Inventory.Infrastructure.Actors;
+using FlashSale.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using FlashSale.Inventory.Application;
+using FlashSale.Sidecar;
 
 namespace FlashSale.Inventory;
 
@@ -16,6 +18,7 @@ public static class InventoryServiceExtensions
             .Validate(options => options.SettledReservationRetention > TimeSpan.Zero, "Inventory:SettledReservationRetention must be positive")
             .Validate(options => options.RejectionMemory > TimeSpan.Zero, "Inventory:RejectionMemory must be positive")
             .ValidateOnStart();
+        builder.AddDaprSidecar();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddEventPublisher();
 

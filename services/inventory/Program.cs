@@ -1,5 +1,5 @@
 using FlashSale.Inventory;
-using FlashSale.Inventory.Stock;
+using FlashSale.Inventory.Api;
 using FlashSale.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,5 +11,5 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.UseGatewayUserAuthentication();
 app.MapActorsHandlers();
-app.MapStockApi();
+app.MapStockEndpoints();
 app.Run();

@@ -1,3 +1,4 @@
+using FlashSale.Messaging;
 using FlashSale.OrderQuery;
 using FlashSale.OrderQuery.Api;
 using FlashSale.ServiceDefaults;
@@ -5,15 +6,14 @@ using FlashSale.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("order-query");
 builder.AddGatewayUserAuthentication();
-builder.AddOrderViews();
+builder.AddOrderQuery();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseGatewayUserAuthentication();
 
-app.MapSubscribeHandler();
-app.MapOrderViewEvents();
-app.MapOrdersApi();
-app.MapDashboardApi();
+app.MapEventSubscriptions();
+app.MapOrdersEndpoints();
+app.MapDashboardEndpoints();
 
 app.Run();

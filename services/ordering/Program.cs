@@ -1,3 +1,4 @@
+using FlashSale.Messaging;
 using FlashSale.Ordering;
 using FlashSale.Ordering.Api;
 using FlashSale.ServiceDefaults;
@@ -5,13 +6,13 @@ using FlashSale.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("ordering");
 builder.AddGatewayUserAuthentication();
-builder.Services.AddOrdering();
+builder.AddOrdering();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseGatewayUserAuthentication();
 
-app.MapOrdersApi();
-app.MapOrderingSubscriptions();
+app.MapOrdersEndpoints();
+app.MapEventSubscriptions();
 
 app.Run();

@@ -1,3 +1,4 @@
+using FlashSale.Messaging;
 using FlashSale.Payment;
 using FlashSale.Payment.Api;
 using FlashSale.ServiceDefaults;
@@ -5,14 +6,13 @@ using FlashSale.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("payment");
 builder.AddGatewayUserAuthentication();
-builder.AddPayments();
+builder.AddPayment();
 
 var app = builder.Build();
 app.UseServiceDefaults();
 app.UseGatewayUserAuthentication();
 
-app.MapSubscribeHandler();
-app.MapPaymentEvents();
-app.MapPaymentsApi();
+app.MapEventSubscriptions();
+app.MapPaymentsEndpoints();
 
 app.Run();

@@ -35,7 +35,7 @@ public sealed record DemoUser(string UserName, string Password, string Role)
 /// its clock an hour behind) issue tokens under the same published key.
 /// </summary>
 public sealed class IdentityIssuer(string signingKeyPem, IDictionary<string, string?>? settings = null, TimeSpan clockOffset = default)
-    : ServiceFactory<IdentityApi>("identity")
+    : ServiceFactory<IdentityAssemblyMarker>("identity")
 {
     public async Task<string> IssueTokenAsync(DemoUser user)
     {
@@ -74,7 +74,7 @@ public sealed class IdentityIssuer(string signingKeyPem, IDictionary<string, str
 /// back-channel pointed at <paramref name="identity"/>, so tokens are checked against identity's real JWKS.
 /// </summary>
 public sealed class GatewayFactory(StubBackend backend, IdentityIssuer identity, IDictionary<string, string?>? settings = null)
-    : ServiceFactory<GatewayApi>("gateway")
+    : ServiceFactory<GatewayAssemblyMarker>("gateway")
 {
     public static readonly string[] Backends = ["identity", "catalog", "ordering", "order-query", "inventory"];
 

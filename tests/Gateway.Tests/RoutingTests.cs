@@ -64,5 +64,5 @@ public sealed class RoutingTests(GatewayFixture fixture)
             clusters.Select(cluster => cluster.Destinations!.Single().Value.Address).Order());
     }
 
-    private sealed class GatewayFactoryWithDefaults() : FlashSale.TestSupport.ServiceFactory<GatewayApi>("gateway");
+    private sealed class GatewayFactoryWithDefaults() : FlashSale.TestSupport.ServiceFactory<GatewayAssemblyMarker>("gateway");
 }

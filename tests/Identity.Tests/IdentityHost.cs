@@ -17,13 +17,13 @@ public static class DemoUsers
 }
 
 /// <summary>The identity service hosted in memory in the Testing environment, so the demo users are present.</summary>
-public sealed class IdentityFactory() : ServiceFactory<IdentityApi>("identity");
+public sealed class IdentityFactory() : ServiceFactory<IdentityAssemblyMarker>("identity");
 
 public static class IdentityHost
 {
     /// <summary>The identity service with extra configuration, e.g. a signing key or another environment.</summary>
-    public static WebApplicationFactory<IdentityApi> WithSettings(
-        this WebApplicationFactory<IdentityApi> factory, IDictionary<string, string?> settings, string? environment = null) =>
+    public static WebApplicationFactory<IdentityAssemblyMarker> WithSettings(
+        this WebApplicationFactory<IdentityAssemblyMarker> factory, IDictionary<string, string?> settings, string? environment = null) =>
         factory.WithWebHostBuilder(host =>
         {
             if (environment is not null)

@@ -1,3 +1,4 @@
+using FlashSale.Identity.Api;
 using FlashSale.Identity.Domain;
 
 namespace FlashSale.Identity.Tests;

@@ -4,7 +4,7 @@ using FlashSale.TestSupport;
 namespace FlashSale.OrderQuery.Tests;
 
 /// <summary>The order-query service in memory: events go in through its sidecar routes, views come out of its API.</summary>
-public sealed class OrderQueryFactory() : ServiceFactory<OrderQueryApi>("order-query")
+public sealed class OrderQueryFactory() : ServiceFactory<OrderQueryAssemblyMarker>("order-query")
 {
     public CloudEventPoster CreateSidecar() => new(CreateClient());
 

@@ -4,8 +4,8 @@ using FlashSale.Contracts.Catalog;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Orders;
 using FlashSale.Contracts.Payments;
-using FlashSale.OrderQuery.Storage;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.OrderQuery.Infrastructure;
+using FlashSale.Messaging;
 using FlashSale.TestSupport;
 
 namespace FlashSale.OrderQuery.Tests;

@@ -5,10 +5,11 @@ using FlashSale.Contracts;
 using FlashSale.Contracts.Orders;
 using FlashSale.OrderQuery.Api;
 using FlashSale.OrderQuery.Domain;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 using FlashSale.TestSupport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.OrderQuery.Tests;
 
@@ -26,9 +27,9 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         var customer = factory.CreateClientAs(story.CustomerId, "customer");
 
         await DeliverAsync(story.Placed);
-        var placed = await customer.GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", Cancellation);
+        var placed = await customer.GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", ApiJson.Options, Cancellation);
         await DeliverAsync(story.Paid, story.Confirmed);
-        var confirmed = await customer.GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", Cancellation);
+        var confirmed = await customer.GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", ApiJson.Options, Cancellation);
 
         Assert.Equal((OrderStatus.AwaitingPayment, PaymentStatus.Pending), (placed!.Status, placed.Payment.Status));
         Assert.Equal((OrderStatus.Confirmed, 2L, PaymentStatus.Succeeded), (confirmed!.Status, confirmed.Version, confirmed.Payment.Status));
@@ -120,9 +121,9 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         await DeliverAsync(OrderStory.New("someone-else").Placed);
         var customer = factory.CreateClientAs(customerId, "customer");
 
-        var first = await customer.GetFromJsonAsync<OrderPage>("/orders?page=1&pageSize=2", Cancellation);
-        var last = await customer.GetFromJsonAsync<OrderPage>("/orders?page=3&pageSize=2", Cancellation);
-        var byDefault = await customer.GetFromJsonAsync<OrderPage>("/orders", Cancellation);
+        var first = await customer.GetFromJsonAsync<OrderPage>("/orders?page=1&pageSize=2", ApiJson.Options, Cancellation);
+        var last = await customer.GetFromJsonAsync<OrderPage>("/orders?page=3&pageSize=2", ApiJson.Options, Cancellation);
+        var byDefault = await customer.GetFromJsonAsync<OrderPage>("/orders", ApiJson.Options, Cancellation);
 
         Assert.Equal([stories[4].OrderId, stories[3].OrderId], first!.Items.Select(o => o.OrderId));
         Assert.Equal([stories[0].OrderId], last!.Items.Select(o => o.OrderId));
@@ -138,9 +139,9 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         var story = OrderStory.New(customerId: $"customer-{Guid.NewGuid():N}");
         await DeliverAsync(story.Placed);
 
-        var asAdmin = await factory.CreateAdmin().GetFromJsonAsync<OrderPage>($"/orders?customer={story.CustomerId}", Cancellation);
+        var asAdmin = await factory.CreateAdmin().GetFromJsonAsync<OrderPage>($"/orders?customer={story.CustomerId}", ApiJson.Options, Cancellation);
         var asOwner = await factory.CreateClientAs(story.CustomerId, "customer")
-            .GetFromJsonAsync<OrderPage>($"/orders?customer={story.CustomerId}", Cancellation);
+            .GetFromJsonAsync<OrderPage>($"/orders?customer={story.CustomerId}", ApiJson.Options, Cancellation);
         var asStranger = await factory.CreateClientAs("customer-stranger", "customer")
             .GetAsync($"/orders?customer={story.CustomerId}", Cancellation);
 
@@ -156,7 +157,7 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         var response = await factory.CreateClientAs("customer-1", "customer").GetAsync("/orders?page=0&pageSize=500", Cancellation);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Cancellation);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(ApiJson.Options, Cancellation);
         Assert.Equal(["page", "pageSize"], problem!.Errors.Keys.Order());
     }
 
@@ -179,5 +180,5 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
     }
 
     private async Task<OrderDetails> GetAsAdminAsync(string orderId) =>
-        (await factory.CreateAdmin().GetFromJsonAsync<OrderDetails>($"/orders/{orderId}", Cancellation))!;
+        (await factory.CreateAdmin().GetFromJsonAsync<OrderDetails>($"/orders/{orderId}", ApiJson.Options, Cancellation))!;
 }

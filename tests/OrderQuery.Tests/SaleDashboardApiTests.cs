@@ -6,9 +6,10 @@ using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Orders;
 using FlashSale.OrderQuery.Api;
 using FlashSale.OrderQuery.Domain;
-using FlashSale.OrderQuery.Storage;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.OrderQuery.Infrastructure;
+using FlashSale.Messaging;
 using FlashSale.TestSupport;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.OrderQuery.Tests;
 
@@ -55,7 +56,7 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
         // The order view is written, then every attempt at its ledger entry fails: as if the process died in between.
         factory.Dapr.Store(ViewStore.StoreName).InjectConflicts(ViewStore.MaxAttempts, keyPrefix: "ledger:");
         var interrupted = await _sidecar.DeliverAsync(story.Confirmed, cancellationToken: Cancellation);
-        var order = await factory.CreateAdmin().GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", Cancellation);
+        var order = await factory.CreateAdmin().GetFromJsonAsync<OrderDetails>($"/orders/{story.OrderId}", ApiJson.Options, Cancellation);
         var meanwhile = await GetFiguresAsync(sku);
         var redelivered = await _sidecar.DeliverAsync(story.Confirmed, cancellationToken: Cancellation);
 
@@ -84,7 +85,7 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
         var sale = new SaleScheduled(sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(2), 500, 2, Events.Start);
 
         await DeliverAsync(Events.ProductUpdated("Flash Hoodie", 1, sku), sale);
-        var overview = await factory.CreateAdmin().GetFromJsonAsync<SalesDashboard>("/dashboard/sales", Cancellation);
+        var overview = await factory.CreateAdmin().GetFromJsonAsync<SalesDashboard>("/dashboard/sales", ApiJson.Options, Cancellation);
 
         var figures = Assert.Single(overview!.Skus, s => s.Sku == sku);
         Assert.Equal(("Flash Hoodie", 500, 9.99m), (figures.ProductName, figures.Sale!.UnitsAllocated, figures.Sale.SalePrice));
@@ -126,5 +127,5 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
     }
 
     private async Task<SaleFigures> GetFiguresAsync(string sku) =>
-        (await factory.CreateAdmin().GetFromJsonAsync<SaleFigures>($"/dashboard/sales/{sku}", Cancellation))!;
+        (await factory.CreateAdmin().GetFromJsonAsync<SaleFigures>($"/dashboard/sales/{sku}", ApiJson.Options, Cancellation))!;
 }

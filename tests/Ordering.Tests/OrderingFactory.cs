@@ -1,5 +1,5 @@
 using Dapr.Actors.Client;
-using FlashSale.Ordering.Pricing;
+using FlashSale.Ordering.Infrastructure;
 using FlashSale.Ordering.Tests.Fakes;
 using FlashSale.TestSupport;
 using Grpc.Core;
@@ -12,7 +12,7 @@ namespace FlashSale.Ordering.Tests;
 /// The ordering service over in-memory Dapr (with the outbox of orders-store), a fake catalog, fake stock actors and a
 /// clock that moves only when a test advances it.
 /// </summary>
-public sealed class OrderingFactory : ServiceFactory<OrderingApi>
+public sealed class OrderingFactory : ServiceFactory<OrderingAssemblyMarker>
 {
     public const string OrdersStore = "orders-store";
 

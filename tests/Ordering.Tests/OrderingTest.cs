@@ -4,6 +4,7 @@ using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Domain;
 using FlashSale.Ordering.Tests.Fakes;
 using FlashSale.TestSupport;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Ordering.Tests;
 
@@ -26,7 +27,7 @@ public abstract class OrderingTest(OrderingFactory factory) : IClassFixture<Orde
     /// <summary>A SKU the catalog prices at <paramref name="price"/> with <paramref name="stock"/> units.</summary>
     protected FakeStockActor NewSku(decimal price, int stock, out string sku)
     {
-        sku = $"SKU-{Guid.NewGuid():N}"[..16];
+        sku = $"SKU-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
         Factory.Catalog.SetPrice(sku, price);
         var actor = Factory.Stock[sku];
         actor.SetStockAsync(stock).GetAwaiter().GetResult();
@@ -53,7 +54,7 @@ public abstract class OrderingTest(OrderingFactory factory) : IClassFixture<Orde
     {
         using var response = await PlaceAsync(customer, NewKey(), Body(items));
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
+        return (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
     }
 
     protected IReadOnlyList<PublishedMessage> PublishedAbout(string orderId) =>

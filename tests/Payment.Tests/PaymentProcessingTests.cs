@@ -4,10 +4,10 @@ using FlashSale.Contracts;
 using FlashSale.Contracts.Payments;
 using FlashSale.Payment.Api;
 using FlashSale.Payment.Domain;
-using FlashSale.Payment.Provider;
-using FlashSale.Payment.Storage;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Payment.Infrastructure;
+using FlashSale.Messaging;
 using FlashSale.TestSupport;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Payment.Tests;
 
@@ -171,7 +171,7 @@ public class PaymentProcessingTests(PaymentServiceFactory factory) : IClassFixtu
     [Fact]
     public async Task The_openapi_document_describes_the_admin_api_and_not_the_event_routes()
     {
-        var document = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json", Cancellation);
+        var document = await factory.CreateClient().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/openapi/v1.json", ApiJson.Options, Cancellation);
 
         Assert.Equal(["/payments/{orderId}"], document!["paths"]!.AsObject().Select(path => path.Key));
     }
@@ -180,5 +180,5 @@ public class PaymentProcessingTests(PaymentServiceFactory factory) : IClassFixtu
         factory.Dapr.Published.Where(m => m.Topic == Topics.Payments && m.PartitionKey == orderId).ToList();
 
     private static async Task<PaymentResponse> GetPaymentAsync(PaymentServiceFactory service, string orderId) =>
-        (await service.CreateClientAs("admin-1", "admin").GetFromJsonAsync<PaymentResponse>($"/payments/{orderId}", Cancellation))!;
+        (await service.CreateClientAs("admin-1", "admin").GetFromJsonAsync<PaymentResponse>($"/payments/{orderId}", ApiJson.Options, Cancellation))!;
 }

@@ -1,5 +1,5 @@
 using FlashSale.Payment;
-using FlashSale.Payment.Provider;
+using FlashSale.Payment.Infrastructure;
 using FlashSale.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlashSale.Payment.Tests;
 
 /// <summary>The payment service in memory, with a configurable simulated provider (no latency unless asked for).</summary>
-public sealed class PaymentServiceFactory() : ServiceFactory<PaymentApi>("payment")
+public sealed class PaymentServiceFactory() : ServiceFactory<PaymentAssemblyMarker>("payment")
 {
     public const string DeclinedCustomer = "customer-with-a-bad-card";
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using FlashSale.Contracts;
 using FlashSale.Contracts.Orders;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 using FlashSale.TestSupport;
 
 namespace FlashSale.Payment.Tests;

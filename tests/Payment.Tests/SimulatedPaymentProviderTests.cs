@@ -1,5 +1,5 @@
 using FlashSale.Payment.Domain;
-using FlashSale.Payment.Provider;
+using FlashSale.Payment.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Payment.Tests;

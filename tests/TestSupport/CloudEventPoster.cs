@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using FlashSale.Contracts;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 
 namespace FlashSale.TestSupport;
 

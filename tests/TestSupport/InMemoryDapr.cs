@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using FlashSale.Sidecar;
 using FlashSale.TestSupport.Sidecar;
 
 namespace FlashSale.TestSupport;
@@ -74,11 +75,11 @@ public sealed class InMemoryDapr
         _published.Where(m => m.Topic == topic && Matches<T>(m)).Select(m => m.Deserialize<T>()).ToList();
 
     public T? ReadState<T>(string storeName, string key) =>
-        Store(storeName).Get(key) is { } item ? JsonSerializer.Deserialize<T>(item.Value, JsonSerializerOptions.Web) : default;
+        Store(storeName).Get(key) is { } item ? JsonSerializer.Deserialize<T>(item.Value, StateJson.Options) : default;
 
     /// <summary>Seeds a value the way a service's own SaveState would have stored it.</summary>
     public void WriteState<T>(string storeName, string key, T value) =>
-        Store(storeName).TryApply([new StateWrite(key, JsonSerializer.SerializeToUtf8Bytes(value, JsonSerializerOptions.Web), null, Dapr.Client.ConcurrencyMode.LastWrite)]);
+        Store(storeName).TryApply([new StateWrite(key, JsonSerializer.SerializeToUtf8Bytes(value, StateJson.Options), null, Dapr.Client.ConcurrencyMode.LastWrite)]);
 
     /// <summary>The store as <paramref name="appId"/>'s sidecar sees it: fails like daprd when it is not loaded there.</summary>
     internal InMemoryStateStore StoreFor(string appId, string storeName)

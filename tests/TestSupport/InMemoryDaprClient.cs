@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapr;
 using Dapr.Client;
+using FlashSale.Sidecar;
 using FlashSale.TestSupport.Sidecar;
 using Grpc.Core;
 
@@ -15,7 +16,7 @@ namespace FlashSale.TestSupport;
 /// </summary>
 public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprClient
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = StateJson.Options;
 
     public string AppId { get; } = appId;
 

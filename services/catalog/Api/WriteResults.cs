@@ -1,3 +1,4 @@
+using FlashSale.Catalog.Application;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FlashSale.Contracts;
 
 namespace FlashSale.Catalog.Domain;
 
@@ -11,8 +12,6 @@ public static partial class CatalogRules
     /// <summary>A sanity cap that also keeps every price representable as gRPC Money (int64 units).</summary>
     public const decimal MaxPrice = 1_000_000m;
 
-    public static bool IsSku(string? value) => value is not null && SkuFormat().IsMatch(value);
-
     public static Validated<Product> ValidateProduct(ProductDraft draft, Sale? scheduledSale)
     {
         var errors = new ErrorList();
@@ -20,9 +19,9 @@ public static partial class CatalogRules
         {
             errors.Add("sku", "is required");
         }
-        else if (!IsSku(draft.Sku))
+        else if (!Identifiers.IsSku(draft.Sku))
         {
-            errors.Add("sku", "must be 3 to 32 characters A-Z, 0-9 or '-', starting with a letter or digit");
+            errors.Add("sku", $"must be {Identifiers.SkuRule}");
         }
 
         var name = draft.Name?.Trim();
@@ -123,10 +122,6 @@ public static partial class CatalogRules
             errors.Add(field, "must have at most 2 decimal places");
         }
     }
-
-    // \z, not $: "$" would also accept a trailing newline.
-    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9-]{2,31}\z")]
-    private static partial Regex SkuFormat();
 
     [GeneratedRegex(@"^[A-Z]{3}\z")]
     private static partial Regex CurrencyFormat();

@@ -1,3 +1,5 @@
+using FlashSale.Contracts;
+
 namespace FlashSale.Inventory.Domain;
 
 /// <summary>
@@ -40,7 +42,7 @@ public sealed class StockLedger
     /// </summary>
     public bool Reserve(string orderId, int quantity)
     {
-        if (!StockIdentifiers.IsValidOrderId(orderId))
+        if (!Identifiers.IsOrderId(orderId))
         {
             throw new ArgumentException($"'{orderId}' is not a valid order id", nameof(orderId));
         }
@@ -103,7 +105,7 @@ public sealed class StockLedger
     private bool Settle(string orderId, ReservationStatus outcome)
     {
         var known = Find(orderId);
-        if (known is null && outcome != ReservationStatus.Committed && StockIdentifiers.IsValidOrderId(orderId))
+        if (known is null && outcome != ReservationStatus.Committed && Identifiers.IsOrderId(orderId))
         {
             _reservations[orderId] = Reservation.ReleaseMarker(orderId);
             return false;

@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
-
 namespace FlashSale.OrderQuery.Domain;
 
-[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
 public enum OrderStatus
 {
     AwaitingPayment,
@@ -11,7 +8,6 @@ public enum OrderStatus
 }
 
 /// <summary>Where the money is. Declared in order of precedence: a payment never goes back to an earlier stage.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PaymentStatus>))]
 public enum PaymentStatus
 {
     Pending,
@@ -89,13 +85,10 @@ public sealed record OrderView
     /// <summary>Grows by one with every stored change; stamps what this order wrote into shared views.</summary>
     public long Revision { get; init; }
 
-    [JsonIgnore]
     public long Version => AppliedVersions.Count == 0 ? 0 : AppliedVersions.Max();
 
-    [JsonIgnore]
     public bool IsVisible => Status is not null && CustomerId is not null;
 
     /// <summary>The entry in the customer's list; before <c>OrderPlaced</c> arrives the first event's time stands in.</summary>
-    [JsonIgnore]
     public OrderListing? Listing => IsVisible ? new OrderListing(CustomerId!, PlacedAt ?? FirstEventAt) : null;
 }

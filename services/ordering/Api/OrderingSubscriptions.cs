@@ -1,7 +1,8 @@
 using FlashSale.Contracts;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Payments;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
+using FlashSale.Ordering.Application;
 
 namespace FlashSale.Ordering.Api;
 
@@ -11,17 +12,16 @@ public static class OrderingSubscriptions
     /// The saga's inputs. The other event types of these topics are acknowledged (Ignore), not left to the default
     /// route, which would dead-letter every stock change as "unknown".
     /// </summary>
-    public static WebApplication MapOrderingSubscriptions(this WebApplication app)
+    public static IServiceCollection AddOrderingSubscriptions(this IServiceCollection services)
     {
-        app.MapTopicSubscription(Topics.Payments)
-            .On<PaymentSucceeded>()
-            .On<PaymentFailed>()
+        services.AddTopicSubscription(Topics.Payments)
+            .On<PaymentSucceeded, OrderSaga>()
+            .On<PaymentFailed, OrderSaga>()
             .Ignore<PaymentRefunded>();
-        app.MapTopicSubscription(Topics.Inventory)
-            .On<ReservationExpired>()
+        services.AddTopicSubscription(Topics.Inventory)
+            .On<ReservationExpired, OrderSaga>()
             .Ignore<StockChanged>()
             .Ignore<SoldOut>();
-        app.MapSubscribeHandler();
-        return app;
+        return services;
     }
 }

@@ -1,3 +1,4 @@
+using FlashSale.Contracts;
 using FlashSale.Ordering.Domain;
 
 namespace FlashSale.Ordering.Api;
@@ -58,9 +59,9 @@ internal static class PlaceOrderValidation
             {
                 errors[$"items[{i}].sku"] = ["A SKU is required."];
             }
-            else if (item.Sku.Length > OrderRules.MaxSkuLength)
+            else if (!Identifiers.IsSku(item.Sku))
             {
-                errors[$"items[{i}].sku"] = [$"A SKU has at most {OrderRules.MaxSkuLength} characters."];
+                errors[$"items[{i}].sku"] = [$"A SKU is {Identifiers.SkuRule}."];
             }
             else if (!seen.Add(item.Sku))
             {

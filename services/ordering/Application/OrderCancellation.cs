@@ -1,6 +1,5 @@
 using FlashSale.Ordering.Domain;
-using FlashSale.Ordering.Inventory;
-using FlashSale.Ordering.Storage;
+using FlashSale.Ordering.Infrastructure;
 
 namespace FlashSale.Ordering.Application;
 

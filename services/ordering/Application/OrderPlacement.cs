@@ -1,9 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FlashSale.Ordering.Domain;
-using FlashSale.Ordering.Inventory;
-using FlashSale.Ordering.Pricing;
-using FlashSale.Ordering.Storage;
+using FlashSale.Ordering.Infrastructure;
 
 namespace FlashSale.Ordering.Application;
 
@@ -23,7 +21,7 @@ internal abstract record PlacementResult
     public sealed record Placed(Order Order) : PlacementResult;
 
     /// <summary>A final refusal (sold out, unknown SKU), recorded so that a retry gets the same answer.</summary>
-    public sealed record Refused(RecordedProblem Problem) : PlacementResult;
+    public sealed record Refused(PlacementRefusal Refusal) : PlacementResult;
 
     public sealed record KeyReusedForAnotherRequest : PlacementResult;
 
@@ -39,35 +37,9 @@ internal abstract record PlacementResult
 /// save the order and its <c>OrderPlaced</c> event in one outbox transaction. See docs/adr/0006 and 0007.
 /// </summary>
 internal sealed class OrderPlacement(
-    IdempotencyStore idempotency, IPriceCatalog catalog, StockReservations stock, OrderStore orders, TimeProvider clock,
+    IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, OrderStore orders, TimeProvider clock,
     ILogger<OrderPlacement> logger)
 {
-    /// <summary>
-    /// How long pricing, reserving and saving may take. A save cancelled at the deadline may still be committed by the
-    /// sidecar until the state store's own operation timeout (PostgreSQL component default: 20 s).
-    /// </summary>
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// After this, an unfinished claim is presumed abandoned (its request crashed) and a retry may take it over. The
-    /// claiming request starts its last actor call or save within <see cref="Budget"/>; a reserve then lasts at most 30 s
-    /// (the actor proxy's timeout) and a cancelled save may still be committed within 20 s (the store's timeout), so its
-    /// last effect lands by 40 s. 60 s leaves room for clock skew between replicas. Correctness does not rest on it: a
-    /// takeover keeps the order id (so at most one order can be saved per key) and releases nothing a live request holds.
-    /// </summary>
-    internal static readonly TimeSpan ClaimLease = TimeSpan.FromSeconds(60);
-
-    /// <summary>
-    /// How long a takeover keeps the claim's order id. Its reservations were made within <see cref="Budget"/> of the
-    /// claim and held for inventory's <c>Inventory:ReservationTimeout</c> (10 min, ADR 0005), so until then re-reserving
-    /// under the same id finds them. After an expiry, a repeated <c>Reserve</c> answers "reserved" (the first call's
-    /// outcome) while holding nothing, so an older claim is taken over under a new order id; its request ended long ago.
-    /// Must stay below the reservation timeout minus <see cref="Budget"/>.
-    /// </summary>
-    internal static readonly TimeSpan OrderIdReuseLimit = TimeSpan.FromMinutes(5);
-
-    private static readonly IdempotencyOutcome Created = new(StatusCodes.Status201Created, Problem: null);
-
     /// <summary>
     /// Not cancellable by the client on purpose: once started, a placement runs to a recorded outcome, so that the
     /// client's retry with the same key finds it instead of a half-done attempt.
@@ -102,12 +74,12 @@ internal sealed class OrderPlacement(
         // The request that claimed the key may have saved the order and died before recording it.
         if (await orders.FindAsync(record.OrderId, CancellationToken.None) is { } saved)
         {
-            await CompleteAsync(key, record, Created);
+            await CompleteAsync(key, record, IdempotencyOutcome.Placed);
             return new PlacementResult.Placed(saved.Order);
         }
 
         var age = now - record.ClaimedAt;
-        if (age < ClaimLease)
+        if (age < PlacementTimeouts.ClaimLease)
         {
             return new PlacementResult.InProgress();
         }
@@ -115,7 +87,7 @@ internal sealed class OrderPlacement(
         // The claiming request may still be running (a stalled process, clock skew). Keeping its order id makes its
         // reservations ours too (Reserve is idempotent by order id) and lets only one of us insert the order; the other
         // finds it. Only the request that wins the compare-and-swap takes over.
-        var takeover = age < OrderIdReuseLimit ? claim with { OrderId = record.OrderId } : claim;
+        var takeover = age < PlacementTimeouts.OrderIdReuseLimit ? claim with { OrderId = record.OrderId } : claim;
         if (!await idempotency.TryReplaceAsync(key, takeover, existing.ETag, CancellationToken.None))
         {
             return new PlacementResult.InProgress();
@@ -132,7 +104,7 @@ internal sealed class OrderPlacement(
 
     private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command)
     {
-        using var budget = new CancellationTokenSource(Budget, clock);
+        using var budget = new CancellationTokenSource(PlacementTimeouts.Budget, clock);
         PriceQuotes quotes;
         try
         {
@@ -146,18 +118,18 @@ internal sealed class OrderPlacement(
 
         if (quotes.UnknownSkus.Count > 0)
         {
-            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.UnknownSkus(quotes.UnknownSkus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementRefusal.UnknownSkus(quotes.UnknownSkus));
         }
 
         if (quotes.BySku.Values.Select(quote => quote.Currency).Distinct().Count() > 1)
         {
-            return await RefuseAsync(key, claim, reservedSkus: [], PlacementProblems.MixedCurrencies(command.Skus));
+            return await RefuseAsync(key, claim, reservedSkus: [], PlacementRefusal.MixedCurrencies(command.Skus));
         }
 
         switch (await stock.ReserveAllAsync(claim.OrderId, command.Lines, budget.Token))
         {
             case ReservationOutcome.SoldOut soldOut:
-                return await RefuseAsync(key, claim, soldOut.Held, PlacementProblems.SoldOut(soldOut.Sku));
+                return await RefuseAsync(key, claim, soldOut.Held, PlacementRefusal.SoldOut(soldOut.Sku));
             case ReservationOutcome.Unavailable unavailable:
                 logger.LogWarning(unavailable.Error, "Cannot reserve {Sku} for order {OrderId}", unavailable.Sku, claim.OrderId);
                 return await GiveUpAsync(key, claim, unavailable.Held, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
@@ -168,7 +140,7 @@ internal sealed class OrderPlacement(
         switch (await SaveAsync(order, budget.Token))
         {
             case SaveOutcome.Saved saved:
-                await CompleteAsync(key, claim, Created);
+                await CompleteAsync(key, claim, IdempotencyOutcome.Placed);
                 return new PlacementResult.Placed(saved.Order);
             case SaveOutcome.NotSaved:
                 return await GiveUpAsync(key, claim, command.Skus, "The order could not be saved. Retry with the same Idempotency-Key.");
@@ -215,9 +187,9 @@ internal sealed class OrderPlacement(
 
     private async Task<PlacementResult> ReplayAsync(IdempotencyRecord record, IdempotencyOutcome outcome)
     {
-        if (outcome.Problem is { } problem)
+        if (outcome.Refusal is { } refusal)
         {
-            return new PlacementResult.Refused(problem);
+            return new PlacementResult.Refused(refusal);
         }
 
         var saved = await orders.FindAsync(record.OrderId, CancellationToken.None)
@@ -226,14 +198,14 @@ internal sealed class OrderPlacement(
     }
 
     /// <summary>Records the refusal, then releases <paramref name="reservedSkus"/>: a recorded outcome is never taken over.</summary>
-    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, RecordedProblem problem)
+    private async Task<PlacementResult> RefuseAsync(string key, IdempotencyRecord claim, IReadOnlyList<string> reservedSkus, PlacementRefusal refusal)
     {
-        if (await CompleteAsync(key, claim, new IdempotencyOutcome(problem.Status, problem)))
+        if (await CompleteAsync(key, claim, new IdempotencyOutcome(refusal)))
         {
             await stock.ReleaseBestEffortAsync(claim.OrderId, reservedSkus);
         }
 
-        return new PlacementResult.Refused(problem);
+        return new PlacementResult.Refused(refusal);
     }
 
     /// <summary>
@@ -276,16 +248,4 @@ internal sealed class OrderPlacement(
             return false;
         }
     }
-}
-
-internal static class PlacementProblems
-{
-    public static RecordedProblem SoldOut(string sku) => new(StatusCodes.Status409Conflict, "Sold out",
-        $"There is not enough stock of '{sku}' for this order. Nothing was reserved or charged.", [sku]);
-
-    public static RecordedProblem UnknownSkus(IReadOnlyList<string> skus) => new(StatusCodes.Status422UnprocessableEntity, "Unknown SKU",
-        $"The catalog does not sell {string.Join(", ", skus.Select(sku => $"'{sku}'"))}.", skus);
-
-    public static RecordedProblem MixedCurrencies(IReadOnlyList<string> skus) => new(StatusCodes.Status422UnprocessableEntity, "Mixed currencies",
-        "These SKUs are priced in different currencies and cannot be paid together; place separate orders.", skus);
 }

@@ -2,9 +2,8 @@ using FlashSale.Contracts;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Payments;
 using FlashSale.Ordering.Domain;
-using FlashSale.Ordering.Inventory;
-using FlashSale.Ordering.Storage;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Ordering.Infrastructure;
+using FlashSale.Messaging;
 
 namespace FlashSale.Ordering.Application;
 

@@ -22,34 +22,39 @@ public enum OrderDecision
 
 /// <summary>
 /// The order aggregate. Immutable: every change returns a new order with <see cref="Version"/> + 1, the version the
-/// event announcing the change carries.
+/// event announcing the change carries. Setters and constructor are private, so only <see cref="Place"/> and the
+/// transitions below make or change an order; the state store rebuilds it through them when reading it back.
 /// </summary>
 public sealed record Order
 {
-    public required string Id { get; init; }
+    private Order()
+    {
+    }
 
-    public required string CustomerId { get; init; }
+    public string Id { get; private init; } = "";
 
-    public required OrderStatus Status { get; init; }
+    public string CustomerId { get; private init; } = "";
 
-    public required IReadOnlyList<OrderLine> Lines { get; init; }
+    public OrderStatus Status { get; private init; }
 
-    public required decimal Total { get; init; }
+    public IReadOnlyList<OrderLine> Lines { get; private init; } = [];
 
-    public required string Currency { get; init; }
+    public decimal Total { get; private init; }
 
-    public required DateTimeOffset PlacedAt { get; init; }
+    public string Currency { get; private init; } = "";
 
-    public required DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset PlacedAt { get; private init; }
 
-    public required long Version { get; init; }
+    public DateTimeOffset UpdatedAt { get; private init; }
+
+    public long Version { get; private init; }
 
     /// <summary>The payment that confirmed the order.</summary>
-    public string? PaymentId { get; init; }
+    public string? PaymentId { get; private init; }
 
-    public string? CancellationReason { get; init; }
+    public string? CancellationReason { get; private init; }
 
-    public IReadOnlyList<RefundRequest> Refunds { get; init; } = [];
+    public IReadOnlyList<RefundRequest> Refunds { get; private init; } = [];
 
     public static Order Place(string id, string customerId, IReadOnlyList<OrderLine> lines, string currency, DateTimeOffset placedAt)
     {

@@ -9,5 +9,4 @@ public static class OrderRules
     public const int MaxLines = 20;
     public const int MinQuantity = 1;
     public const int MaxQuantityPerLine = 10;
-    public const int MaxSkuLength = 64;
 }

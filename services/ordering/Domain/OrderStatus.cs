@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
-
 namespace FlashSale.Ordering.Domain;
 
-[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
 public enum OrderStatus
 {
     /// <summary>Stock is reserved; the saga waits for the payment outcome (or the reservation to expire).</summary>

@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
-
 namespace FlashSale.Payment.Domain;
 
-[JsonConverter(typeof(JsonStringEnumConverter<PaymentStatus>))]
 public enum PaymentStatus
 {
     /// <summary>A delivery holds the payment and is calling the provider (until its lease expires).</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FlashSale.Catalog.Pricing;
+using FlashSale.Catalog.Api.Pricing;
 
 namespace FlashSale.Catalog.Tests.Pricing;
 

@@ -1,4 +1,4 @@
-using FlashSale.Catalog.Pricing;
+using FlashSale.Catalog.Api.Pricing;
 using FlashSale.Catalog.Tests.Support;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -13,7 +13,7 @@ public sealed class PricingServiceTests(PricingServiceTests.PricedCatalog catalo
 
     private CatalogFactory Factory => catalog.Factory;
 
-    private global::FlashSale.Catalog.Pricing.Pricing.PricingClient Client => catalog.Client;
+    private global::FlashSale.Catalog.Api.Pricing.Pricing.PricingClient Client => catalog.Client;
 
     /// <summary>TEE-1 at 20.00 with a sale at 14.99 in [SaleStart, SaleEnd), and MUG-1 at 9.50, reached over gRPC.</summary>
     public sealed class PricedCatalog : IAsyncLifetime
@@ -22,7 +22,7 @@ public sealed class PricingServiceTests(PricingServiceTests.PricedCatalog catalo
 
         public CatalogFactory Factory { get; } = new();
 
-        public global::FlashSale.Catalog.Pricing.Pricing.PricingClient Client { get; private set; } = null!;
+        public global::FlashSale.Catalog.Api.Pricing.Pricing.PricingClient Client { get; private set; } = null!;
 
         public async ValueTask InitializeAsync()
         {

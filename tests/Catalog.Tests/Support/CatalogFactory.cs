@@ -9,7 +9,7 @@ namespace FlashSale.Catalog.Tests.Support;
 /// The catalog in memory, with an in-memory Dapr and a clock the test controls. Shared by the tests of a class where
 /// each test works on SKUs of its own (<see cref="NewSku"/>); a test that moves the clock or counts everything has its own.
 /// </summary>
-public sealed class CatalogFactory() : ServiceFactory<CatalogApi>("catalog")
+public sealed class CatalogFactory() : ServiceFactory<CatalogAssemblyMarker>("catalog")
 {
     public static readonly DateTimeOffset Start = new(2030, 3, 1, 9, 0, 0, TimeSpan.Zero);
 

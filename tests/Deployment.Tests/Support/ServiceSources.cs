@@ -32,7 +32,7 @@ public static partial class ServiceSources
             .ToHashSet();
     }
 
-    /// <summary>Topics a service subscribes to: MapTopicSubscription(Topics.X).</summary>
+    /// <summary>Topics a service subscribes to: AddTopicSubscription(Topics.X).</summary>
     public static IReadOnlySet<string> SubscribedTopics(string service) => Subscription()
         .Matches(Code(service))
         .Select(match => Topics[match.Groups["topic"].Value])
@@ -76,7 +76,7 @@ public static partial class ServiceSources
     [GeneratedRegex(@"\[CloudEventType\(\s*""[^""]+""\s*,\s*Topics\.(?<topic>\w+)\s*\)\]\s*public\s+(sealed\s+)?record\s+(?<record>\w+)")]
     private static partial Regex EventRecord();
 
-    [GeneratedRegex(@"MapTopicSubscription\(\s*Topics\.(?<topic>\w+)\s*\)")]
+    [GeneratedRegex(@"AddTopicSubscription\(\s*Topics\.(?<topic>\w+)\s*\)")]
     private static partial Regex Subscription();
 
     [GeneratedRegex(@"const\s+string\s+\w+\s*=\s*""(?<name>[a-z0-9]+(-[a-z0-9]+)*-store)""")]

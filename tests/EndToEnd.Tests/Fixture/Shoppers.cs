@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.EndToEnd.Tests.Fixture;
 
@@ -26,7 +27,7 @@ public sealed class GatewayClient(HttpClient http)
         using var response = await http.PostAsJsonAsync("/api/auth/token",
             new { username = userName, password = Customers.PasswordOf(userName) }, TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"signing in as {userName} answered {(int)response.StatusCode}");
-        return (await response.Content.ReadFromJsonAsync<TokenAnswer>(TestContext.Current.CancellationToken))!.AccessToken;
+        return (await response.Content.ReadFromJsonAsync<TokenAnswer>(ApiJson.Options, TestContext.Current.CancellationToken))!.AccessToken;
     }
 }
 

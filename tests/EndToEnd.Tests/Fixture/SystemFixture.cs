@@ -7,10 +7,10 @@ using FlashSale.Gateway;
 using FlashSale.Identity;
 using FlashSale.Inventory;
 using FlashSale.Ordering;
-using FlashSale.Ordering.Pricing;
+using FlashSale.Ordering.Infrastructure;
 using FlashSale.OrderQuery;
 using FlashSale.Payment;
-using FlashSale.Payment.Provider;
+using FlashSale.Payment.Infrastructure;
 using FlashSale.ServiceDefaults;
 using FlashSale.TestSupport.Actors;
 using FlashSale.TestSupport.Sidecar;
@@ -42,13 +42,13 @@ public sealed class SystemFixture : IAsyncLifetime
     private readonly LiveSettings _paymentSettings = new();
     private int _declinedCards;
     private HttpClient _http = null!;
-    private ServiceHost<IdentityApi> _identity = null!;
-    private ServiceHost<CatalogApi> _catalog = null!;
-    private ServiceHost<InventoryApi> _inventory = null!;
-    private ServiceHost<OrderingApi> _ordering = null!;
-    private ServiceHost<PaymentApi> _payment = null!;
-    private ServiceHost<OrderQueryApi> _orderQuery = null!;
-    private ServiceHost<GatewayApi> _gateway = null!;
+    private ServiceHost<IdentityAssemblyMarker> _identity = null!;
+    private ServiceHost<CatalogAssemblyMarker> _catalog = null!;
+    private ServiceHost<InventoryAssemblyMarker> _inventory = null!;
+    private ServiceHost<OrderingAssemblyMarker> _ordering = null!;
+    private ServiceHost<PaymentAssemblyMarker> _payment = null!;
+    private ServiceHost<OrderQueryAssemblyMarker> _orderQuery = null!;
+    private ServiceHost<GatewayAssemblyMarker> _gateway = null!;
 
     public DaprSidecarStandIn Sidecar { get; private set; } = null!;
 
@@ -74,14 +74,14 @@ public sealed class SystemFixture : IAsyncLifetime
 
         var dapr = Sidecar.Dapr;
         var catalogGrpc = Loopback.NewAddress();
-        _identity = ServiceHost<IdentityApi>.Start("identity", dapr, new HostSetup { Settings = Customers.IdentitySettings() });
-        _catalog = ServiceHost<CatalogApi>.Start("catalog", dapr, new HostSetup
+        _identity = ServiceHost<IdentityAssemblyMarker>.Start("identity", dapr, new HostSetup { Settings = Customers.IdentitySettings() });
+        _catalog = ServiceHost<CatalogAssemblyMarker>.Start("catalog", dapr, new HostSetup
         {
             Settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Grpc:Url"] = catalogGrpc.GetLeftPart(UriPartial.Authority) },
         });
-        _inventory = ServiceHost<InventoryApi>.Start("inventory", dapr, new HostSetup { ConfigureHost = Actors.UseFor });
-        _payment = ServiceHost<PaymentApi>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
-        _orderQuery = ServiceHost<OrderQueryApi>.Start("order-query", dapr, new HostSetup());
+        _inventory = ServiceHost<InventoryAssemblyMarker>.Start("inventory", dapr, new HostSetup { ConfigureHost = Actors.UseFor });
+        _payment = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
+        _orderQuery = ServiceHost<OrderQueryAssemblyMarker>.Start("order-query", dapr, new HostSetup());
         _ordering = StartOrdering(address: null);
         _gateway = StartGateway(new Dictionary<string, string?>
         {
@@ -106,7 +106,7 @@ public sealed class SystemFixture : IAsyncLifetime
     /// Another gateway in front of the same backends and identity, with other settings (e.g. a scenario's rate limits).
     /// The caller disposes it.
     /// </summary>
-    internal ServiceHost<GatewayApi> StartGateway(IReadOnlyDictionary<string, string?> settings)
+    internal ServiceHost<GatewayAssemblyMarker> StartGateway(IReadOnlyDictionary<string, string?> settings)
     {
         var routing = new Dictionary<string, string?>
         {
@@ -122,7 +122,7 @@ public sealed class SystemFixture : IAsyncLifetime
             routing[key] = value;
         }
 
-        return ServiceHost<GatewayApi>.Start("gateway", Sidecar.Dapr, new HostSetup { Settings = routing });
+        return ServiceHost<GatewayAssemblyMarker>.Start("gateway", Sidecar.Dapr, new HostSetup { Settings = routing });
     }
 
     // ---- per-scenario configuration
@@ -199,7 +199,7 @@ public sealed class SystemFixture : IAsyncLifetime
         await Actors.DisposeAsync();
     }
 
-    private ServiceHost<OrderingApi> StartOrdering(Uri? address) => ServiceHost<OrderingApi>.Start("ordering", Sidecar.Dapr, new HostSetup
+    private ServiceHost<OrderingAssemblyMarker> StartOrdering(Uri? address) => ServiceHost<OrderingAssemblyMarker>.Start("ordering", Sidecar.Dapr, new HostSetup
     {
         ConfigureHost = Actors.UseFor,
         // What DaprClient.CreateInvocationInvoker("catalog") gives ordering in its pod: gRPC through its sidecar.

@@ -4,7 +4,7 @@ using Dapr;
 using Dapr.Client;
 using FlashSale.Contracts;
 using FlashSale.Contracts.Orders;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 using FlashSale.TestSupport.Sidecar;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -140,18 +140,15 @@ public sealed class SidecarServiceDefaultsTests
     private static IReadOnlyList<(OrderPlaced Event, EventContext Context)> Handled(FakeApp app) =>
         app.Services.GetRequiredService<RecordingHandler>().Handled;
 
-    /// <summary>An order-query lookalike: ServiceDefaults' subscription to <c>orders</c> with a handler for OrderPlaced.</summary>
+    /// <summary>An order-query lookalike: the Messaging subscription to <c>orders</c> with a handler for OrderPlaced.</summary>
     private static Task<FakeApp> StartOrderQueryAsync(int failFirstAttempts = 0) =>
         FakeApp.StartAsync(
-            web =>
-            {
-                web.MapSubscribeHandler();
-                web.MapTopicSubscription(Topics.Orders).On<OrderPlaced>();
-            },
+            web => web.MapEventSubscriptions(),
             services =>
             {
                 services.AddSingleton(new RecordingHandler(failFirstAttempts));
-                services.AddScoped<IEventHandler<OrderPlaced>>(provider => provider.GetRequiredService<RecordingHandler>());
+                services.AddTopicSubscription(Topics.Orders)
+                    .On<OrderPlaced>(provider => provider.GetRequiredService<RecordingHandler>());
             });
 
     private sealed class RecordingHandler(int failFirstAttempts) : IEventHandler<OrderPlaced>

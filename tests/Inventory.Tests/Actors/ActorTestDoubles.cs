@@ -1,6 +1,6 @@
 using Dapr.Actors.Runtime;
 using FlashSale.Contracts;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 
 namespace FlashSale.Inventory.Tests.Actors;
 

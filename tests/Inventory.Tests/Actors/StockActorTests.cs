@@ -1,7 +1,8 @@
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using FlashSale.Contracts.Inventory;
-using FlashSale.Inventory.Actors;
+using FlashSale.Inventory.Application;
+using FlashSale.Inventory.Infrastructure.Actors;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -44,7 +44,7 @@ public sealed class InventoryHost : IAsyncLifetime
         App = await StartAppAsync();
     }
 
-    public static string NewSku() => $"SKU-{Guid.NewGuid():N}"[..16];
+    public static string NewSku() => $"SKU-{Guid.NewGuid():N}"[..16].ToUpperInvariant();
 
     public IStockActor Stock(string sku) => _proxies!.CreateActorProxy<IStockActor>(new ActorId(sku), StockActorType.Name);
 
@@ -65,7 +65,7 @@ public sealed class InventoryHost : IAsyncLifetime
     }
 }
 
-public sealed class InventoryFactory(ActorSidecar sidecar, TimeProvider clock) : ServiceFactory<InventoryApi>(InventoryHost.AppId)
+public sealed class InventoryFactory(ActorSidecar sidecar, TimeProvider clock) : ServiceFactory<InventoryAssemblyMarker>(InventoryHost.AppId)
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -19,10 +19,10 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         using var admin = Admin();
 
         var put = await admin.PutAsJsonAsync($"/stock/{sku}", new { available = 50 }, _cancellation);
-        var get = await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", _cancellation);
+        var get = await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", ApiJson.Options, _cancellation);
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        Assert.Equal(new StockLevels(sku, 50, 0, 0), await put.Content.ReadFromJsonAsync<StockLevels>(_cancellation));
+        Assert.Equal(new StockLevels(sku, 50, 0, 0), await put.Content.ReadFromJsonAsync<StockLevels>(ApiJson.Options, _cancellation));
         Assert.Equal(new StockLevels(sku, 50, 0, 0), get);
         var changed = Assert.Single(host.Events<StockChanged>(sku));
         Assert.Equal((50, 1L), (changed.Available, changed.Sequence));
@@ -38,7 +38,7 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         await host.Stock(sku).ReserveAsync(new ReserveRequest("order-b", 2));
         await host.Stock(sku).CommitAsync("order-b");
 
-        var levels = await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", _cancellation);
+        var levels = await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", ApiJson.Options, _cancellation);
 
         Assert.Equal(new StockLevels(sku, 5, 3, 2), levels);
     }
@@ -53,7 +53,7 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
 
         var put = await admin.PutAsJsonAsync($"/stock/{sku}", new { available = 1 }, _cancellation);
 
-        Assert.Equal(new StockLevels(sku, 1, 4, 0), await put.Content.ReadFromJsonAsync<StockLevels>(_cancellation));
+        Assert.Equal(new StockLevels(sku, 1, 4, 0), await put.Content.ReadFromJsonAsync<StockLevels>(ApiJson.Options, _cancellation));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         var sku = InventoryHost.NewSku();
         using var admin = Admin();
 
-        Assert.Equal(new StockLevels(sku, 0, 0, 0), await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", _cancellation));
+        Assert.Equal(new StockLevels(sku, 0, 0, 0), await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", ApiJson.Options, _cancellation));
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using FlashSale.Contracts.Orders;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Application;
 using FlashSale.Ordering.Domain;
-using FlashSale.Ordering.Storage;
+using FlashSale.Ordering.Infrastructure;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Ordering.Tests.Api;
 
@@ -42,7 +43,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         using var response = await PlaceAsync(customer, key, Body((sku, 1)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(orderId, (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!.Id);
+        Assert.Equal(orderId, (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
         Assert.Empty(EventsAbout<OrderPlaced>(orderId));
     }
 
@@ -52,13 +53,13 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         var customer = NewCustomer();
         var stock = NewSku(2m, stock: 5, out var sku);
         var key = NewKey();
-        LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: OrderPlacement.ClaimLease + TimeSpan.FromSeconds(1), out var abandoned);
+        LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: PlacementTimeouts.ClaimLease + TimeSpan.FromSeconds(1), out var abandoned);
         await stock.ReserveAsync(new(abandoned, 2));
 
         using var response = await PlaceAsync(customer, key, Body((sku, 2)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        Assert.Equal(abandoned, (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!.Id);
+        Assert.Equal(abandoned, (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
         Assert.Equal(2, stock.ReservedFor(abandoned));
         Assert.Equal(3, stock.Available);
         Assert.Single(EventsAbout<OrderPlaced>(abandoned));
@@ -70,7 +71,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         var customer = NewCustomer();
         var stock = NewSku(2m, stock: 5, out var sku);
         var key = NewKey();
-        LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: OrderPlacement.OrderIdReuseLimit + TimeSpan.FromSeconds(1), out var abandoned);
+        LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: PlacementTimeouts.OrderIdReuseLimit + TimeSpan.FromSeconds(1), out var abandoned);
         // Its reservation has gone back to stock; the actor still answers a repeated Reserve of that order id with "reserved".
         await stock.ReserveAsync(new(abandoned, 2));
         await stock.ReleaseAsync(abandoned);
@@ -78,7 +79,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         using var response = await PlaceAsync(customer, key, Body((sku, 2)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
+        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
         Assert.NotEqual(abandoned, order.Id);
         Assert.Equal(2, stock.ReservedFor(order.Id));
         Assert.Equal(3, stock.Available);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using FlashSale.Contracts.Orders;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Domain;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Ordering.Tests.Api;
 
@@ -15,7 +16,7 @@ public sealed class OrderAccessTests(OrderingFactory factory) : OrderingTest(fac
         NewSku(4m, stock: 5, out var sku);
         var placed = await PlaceOkAsync(customer, (sku, 2));
 
-        var order = await Factory.CreateClientAs(customer, "customer").GetFromJsonAsync<OrderResponse>($"/orders/{placed.Id}", Cancellation);
+        var order = await Factory.CreateClientAs(customer, "customer").GetFromJsonAsync<OrderResponse>($"/orders/{placed.Id}", ApiJson.Options, Cancellation);
 
         Assert.Equivalent(placed, order, strict: true);
     }
@@ -58,7 +59,7 @@ public sealed class OrderAccessTests(OrderingFactory factory) : OrderingTest(fac
         using var response = await client.PostAsync($"/orders/{placed.Id}/cancel", null, Cancellation);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
+        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
         Assert.Equal(OrderStatus.Cancelled, order.Status);
         Assert.Equal(2, order.Version);
         Assert.Equal(5, first.Available);

@@ -5,8 +5,9 @@ using FlashSale.Contracts.Orders;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Application;
 using FlashSale.Ordering.Domain;
-using FlashSale.Ordering.Storage;
+using FlashSale.Ordering.Infrastructure;
 using Grpc.Core;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Ordering.Tests.Api;
 
@@ -49,8 +50,8 @@ public sealed class OvertakenPlacementTests(OrderingFactory factory) : OrderingT
         {
             Assert.Equal(HttpStatusCode.Created, original.StatusCode);
             Assert.Equal(HttpStatusCode.Created, retried!.StatusCode);
-            var order = (await original.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
-            Assert.Equal(order.Id, (await retried.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!.Id);
+            var order = (await original.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
+            Assert.Equal(order.Id, (await retried.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
             Assert.Equal([order.Id], OrderIdsOf(customer));
             Assert.Single(Dapr.PublishedEvents<OrderPlaced>("orders"), placed => placed.CustomerId == customer);
             Assert.Equal(2, stock.ReservedFor(order.Id));
@@ -93,7 +94,7 @@ public sealed class OvertakenPlacementTests(OrderingFactory factory) : OrderingT
 
             using var retried = await retry!;
             Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
-            Assert.Equal(orderId, (await retried.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!.Id);
+            Assert.Equal(orderId, (await retried.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
             Assert.Equal([orderId], OrderIdsOf(customer));
             Assert.Equal(2, stock.ReservedFor(orderId));
             Assert.Equal(3, stock.Available);
@@ -118,7 +119,7 @@ public sealed class OvertakenPlacementTests(OrderingFactory factory) : OrderingT
         };
     }
 
-    private void PassTheLease() => Factory.Clock.Advance(OrderPlacement.ClaimLease + TimeSpan.FromSeconds(1));
+    private void PassTheLease() => Factory.Clock.Advance(PlacementTimeouts.ClaimLease + TimeSpan.FromSeconds(1));
 
     private List<string> OrderIdsOf(string customer)
     {

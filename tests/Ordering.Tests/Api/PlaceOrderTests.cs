@@ -7,6 +7,7 @@ using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Domain;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;
+using FlashSale.ServiceDefaults;
 
 namespace FlashSale.Ordering.Tests.Api;
 
@@ -22,7 +23,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         using var response = await PlaceAsync(customer, NewKey(), Body((sku1, 2), (sku2, 3)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
+        var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
         Assert.Equal($"/orders/{order.Id}", response.Headers.Location?.OriginalString);
         Assert.Equal(customer, order.CustomerId);
         Assert.Equal(OrderStatus.AwaitingPayment, order.Status);
@@ -93,8 +94,8 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, replay.StatusCode);
-        var order = (await first.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
-        var replayed = (await replay.Content.ReadFromJsonAsync<OrderResponse>(Cancellation))!;
+        var order = (await first.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
+        var replayed = (await replay.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
         Assert.Equal(order.Id, replayed.Id);
         Assert.Equal(first.Headers.Location, replay.Headers.Location);
         Assert.Single(EventsAbout<OrderPlaced>(order.Id));
@@ -179,20 +180,22 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
     {
         { """{}""", ["items"] },
         { """{"items":[]}""", ["items"] },
-        { """{"items":[{"sku":"A","quantity":0}]}""", ["items[0].quantity"] },
-        { """{"items":[{"sku":"A","quantity":11}]}""", ["items[0].quantity"] },
+        { """{"items":[{"sku":"SKU-A","quantity":0}]}""", ["items[0].quantity"] },
+        { """{"items":[{"sku":"SKU-A","quantity":11}]}""", ["items[0].quantity"] },
         { """{"items":[{"quantity":1}]}""", ["items[0].sku"] },
-        { """{"items":[{"sku":" ","quantity":1},{"sku":"B","quantity":-1}]}""", ["items[0].sku", "items[1].quantity"] },
-        { """{"items":[{"sku":"A","quantity":1},{"sku":"A","quantity":2}]}""", ["items[1].sku"] },
+        { """{"items":[{"sku":" ","quantity":1},{"sku":"SKU-B","quantity":-1}]}""", ["items[0].sku", "items[1].quantity"] },
+        { """{"items":[{"sku":"SKU-A","quantity":1},{"sku":"SKU-A","quantity":2}]}""", ["items[1].sku"] },
         { """{"items":[null]}""", ["items[0]"] },
-        { """{"items":[{"sku":"A","quantity":"two"}]}""", ["items[0].quantity"] },
-        { """{"items":[{"sku":"A","quantity":1.5}]}""", ["items[0].quantity"] },
-        { """{"items":{"sku":"A","quantity":1}}""", ["items"] },
+        { """{"items":[{"sku":"SKU-A","quantity":"two"}]}""", ["items[0].quantity"] },
+        // A number sent as a string is a wrong type too, as everywhere in FlashSale's APIs.
+        { """{"items":[{"sku":"SKU-A","quantity":"1"}]}""", ["items[0].quantity"] },
+        { """{"items":[{"sku":"SKU-A","quantity":1.5}]}""", ["items[0].quantity"] },
+        { """{"items":{"sku":"SKU-A","quantity":1}}""", ["items"] },
         { """[]""", ["body"] },
-        { """{"items":[{"sku":"A","quantity":1}""", ["body"] },
+        { """{"items":[{"sku":"SKU-A","quantity":1}""", ["body"] },
         { """not json""", ["body"] },
-        { "{\"items\":[" + string.Join(',', Enumerable.Range(0, 21).Select(i => $"{{\"sku\":\"S{i}\",\"quantity\":1}}")) + "]}", ["items"] },
-        { "{\"items\":[{\"sku\":\"" + new string('x', 65) + "\",\"quantity\":1}]}", ["items[0].sku"] },
+        { "{\"items\":[" + string.Join(',', Enumerable.Range(0, 21).Select(i => $"{{\"sku\":\"SKU-{i}\",\"quantity\":1}}")) + "]}", ["items"] },
+        { "{\"items\":[{\"sku\":\"" + new string('X', 33) + "\",\"quantity\":1}]}", ["items[0].sku"] },
     };
 
     [Theory]
@@ -262,7 +265,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
     public async Task An_unknown_sku_is_a_422_naming_it_and_nothing_is_reserved()
     {
         var known = NewSku(2m, stock: 10, out var sku);
-        var unknown = $"NOPE-{Guid.NewGuid():N}"[..12];
+        var unknown = $"NOPE-{Guid.NewGuid():N}"[..12].ToUpperInvariant();
 
         using var response = await PlaceAsync(NewCustomer(), NewKey(), Body((sku, 1), (unknown, 1)));
 
@@ -313,7 +316,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
     private async Task AssertFieldErrorsAsync(HttpResponseMessage response, params string[] fields)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = (await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(Cancellation))!;
+        var problem = (await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(ApiJson.Options, Cancellation))!;
         Assert.Equal(fields.Order(StringComparer.Ordinal), problem.Errors.Keys.Order(StringComparer.Ordinal));
         Assert.All(problem.Errors.Values, messages => Assert.NotEmpty(Assert.Single(messages)));
     }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlashSale.Catalog.Pricing;
+using FlashSale.Catalog.Api.Pricing;
 using Grpc.Core;
 
 namespace FlashSale.Ordering.Tests.Fakes;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlashSale.ServiceDefaults.Messaging;
+using FlashSale.Messaging;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;

@@ -1,0 +1,83 @@
+using FlashSale.OrderQuery.Domain;
+using FlashSale.OrderQuery.Infrastructure;
+using FlashSale.Messaging;
+
+namespace FlashSale.OrderQuery.Application;
+
+/// <summary>
+/// Updates an order's view, then what the order feeds into shared views: its entry in the customer's list and its
+/// contributions to the sale ledgers. Those follow the order view (written first) and are idempotent, stamped with
+/// the view's revision. If the process dies in between, Dapr redelivers the event; the view then looks unchanged (a
+/// duplicate), and that is exactly when the shared views are brought up to date again.
+/// </summary>
+public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList skus, ILogger<OrderViewProjector> logger)
+{
+    public async Task<EventOutcome> ProjectAsync(string orderId, Func<OrderView?, OrderView?> project, CancellationToken cancellationToken)
+    {
+        var update = await views.UpdateAsync(ViewKeys.Order(orderId), project, cancellationToken);
+        if (update.Outcome == ViewUpdateOutcome.Conflicted)
+        {
+            return Contended(ViewKeys.Order(orderId));
+        }
+
+        if (update.After is not { } view)
+        {
+            return EventOutcome.Success;
+        }
+
+        var redelivered = update.Outcome == ViewUpdateOutcome.Unchanged;
+        if (redelivered || update.Before?.Listing != view.Listing)
+        {
+            if (!await ListAsync(view, cancellationToken))
+            {
+                return Contended(ViewKeys.CustomerOrders(view.CustomerId!));
+            }
+        }
+
+        if (redelivered || !SaleContribution.Of(update.Before).SequenceEqual(SaleContribution.Of(view)))
+        {
+            foreach (var contribution in SaleContribution.Of(view))
+            {
+                if (!await RecordAsync(view, contribution, cancellationToken))
+                {
+                    return Contended(ViewKeys.LedgerShard(contribution.Sku, SaleLedger.ShardOf(orderId)));
+                }
+            }
+        }
+
+        return EventOutcome.Success;
+    }
+
+    private async Task<bool> ListAsync(OrderView view, CancellationToken cancellationToken)
+    {
+        if (view.Listing is not { } listing)
+        {
+            return true;
+        }
+
+        var update = await views.UpdateAsync<CustomerOrders>(ViewKeys.CustomerOrders(listing.CustomerId),
+            index => CustomerOrders.Record(index, view.OrderId, listing, view.Revision), cancellationToken);
+        return update.Outcome != ViewUpdateOutcome.Conflicted;
+    }
+
+    private async Task<bool> RecordAsync(OrderView view, SkuContribution contribution, CancellationToken cancellationToken)
+    {
+        if (!await skus.EnsureListedAsync(contribution.Sku, cancellationToken))
+        {
+            return false;
+        }
+
+        var update = await views.UpdateAsync<SaleLedgerShard>(ViewKeys.LedgerShard(contribution.Sku, SaleLedger.ShardOf(view.OrderId)),
+            shard => SaleLedger.Record(shard, view.OrderId, view.Revision, contribution), cancellationToken);
+        return update.Outcome != ViewUpdateOutcome.Conflicted;
+    }
+
+    private EventOutcome Contended(string key)
+    {
+        LogContended(key, ViewStore.MaxAttempts);
+        return EventOutcome.Retry;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "View {Key} stayed contended for {Attempts} attempts; asking Dapr to redeliver")]
+    private partial void LogContended(string key, int attempts);
+}

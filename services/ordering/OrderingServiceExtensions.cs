@@ -1,0 +1,26 @@
+using FlashSale.Messaging;
+using FlashSale.Ordering.Api;
+using FlashSale.Ordering.Application;
+using FlashSale.Ordering.Infrastructure;
+using FlashSale.Sidecar;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FlashSale.Ordering;
+
+public static class OrderingServiceExtensions
+{
+    /// <summary>Placement, cancellation and the saga, over the order store, catalog pricing and the stock actors.</summary>
+    public static WebApplicationBuilder AddOrdering(this WebApplicationBuilder builder)
+    {
+        builder.AddDaprSidecar();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddCatalogPricing();
+        builder.Services.AddStockActors();
+        builder.Services.AddSingleton<OrderStore>();
+        builder.Services.AddSingleton<IdempotencyStore>();
+        builder.Services.AddSingleton<OrderPlacement>();
+        builder.Services.AddSingleton<OrderCancellation>();
+        builder.Services.AddOrderingSubscriptions();
+        return builder;
+    }
+}
