@@ -78,12 +78,15 @@ public sealed partial class CloudEventPoster(HttpClient app)
         return await PostAsync(route, envelope.ToJsonString(), ContentType, cancellationToken);
     }
 
-    /// <summary>Posts an arbitrary body to the topic's default route, e.g. to check that a non-JSON message is dropped.</summary>
-    public async Task<Delivery> PostRawAsync(string topic, string body, string contentType = ContentType,
+    /// <summary>
+    /// Posts an arbitrary body to the topic's default route, or to the route the sidecar would choose for the CloudEvent
+    /// type <paramref name="routeOf"/>, e.g. to check that a non-JSON message is dropped.
+    /// </summary>
+    public async Task<Delivery> PostRawAsync(string topic, string body, string contentType = ContentType, string? routeOf = null,
         CancellationToken cancellationToken = default)
     {
         var subscription = await SubscriptionAsync(topic, cancellationToken);
-        return await PostAsync(subscription.DefaultRoute, body, contentType, cancellationToken);
+        return await PostAsync(routeOf is null ? subscription.DefaultRoute : RouteFor(subscription, routeOf), body, contentType, cancellationToken);
     }
 
     /// <summary>The app's subscriptions as the sidecar reads them at start-up.</summary>

@@ -22,10 +22,10 @@ public sealed class SalePricingTests
         var anonymous = factory.CreateClient();
 
         var before = (await anonymous.GetProductAsync("TEE-1")).Product;
-        factory.Clock.MoveTo(SaleStart);
+        factory.Clock.SetUtcNow(SaleStart);
         var atStart = (await anonymous.GetProductAsync("TEE-1")).Product;
         var listedDuring = (await anonymous.ListAsync()).Items.Single();
-        factory.Clock.MoveTo(SaleEnd);
+        factory.Clock.SetUtcNow(SaleEnd);
         var atEnd = (await anonymous.GetProductAsync("TEE-1")).Product;
 
         Assert.Equal((100m, false, SaleState.Upcoming), (before.EffectivePrice, before.OnSale, before.Sale?.State));

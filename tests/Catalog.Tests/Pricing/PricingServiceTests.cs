@@ -45,9 +45,9 @@ public sealed class PricingServiceTests(PricingServiceTests.PricedCatalog catalo
     public async Task Quotes_the_regular_price_outside_the_sale_and_the_sale_price_inside()
     {
         var before = await QuoteAsync("TEE-1");
-        Factory.Clock.MoveTo(SaleStart);
+        Factory.Clock.SetUtcNow(SaleStart);
         var during = await QuoteAsync("TEE-1");
-        Factory.Clock.MoveTo(SaleEnd);
+        Factory.Clock.SetUtcNow(SaleEnd);
         var after = await QuoteAsync("TEE-1");
 
         Assert.Equal((20m, false), (before.UnitPrice.ToDecimal(), before.OnSale));

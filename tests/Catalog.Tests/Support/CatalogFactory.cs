@@ -2,6 +2,7 @@ using FlashSale.ServiceDefaults;
 using FlashSale.TestSupport;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Catalog.Tests.Support;
 
@@ -15,7 +16,7 @@ public sealed class CatalogFactory() : ServiceFactory<CatalogAssemblyMarker>("ca
 
     private static int _skuCounter;
 
-    public TestClock Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public bool SeedDemoProducts { get; init; }
 

@@ -1,15 +1,18 @@
 using System.Text.Json.Nodes;
+using FlashSale.Contracts;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Orders;
 using FlashSale.Contracts.Payments;
+using FlashSale.Messaging;
 using FlashSale.Ordering.Domain;
+using FlashSale.TestSupport;
 
 namespace FlashSale.Ordering.Tests.Api;
 
 /// <summary>The saga's reactions, driven by CloudEvents posted to the subscription routes as the sidecar would.</summary>
 public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
 {
-    private readonly FakeSidecar _sidecar = new(factory.CreateClient());
+    private readonly CloudEventPoster _sidecar = new(factory.CreateClient());
 
     [Fact]
     public async Task PaymentSucceeded_confirms_the_order_and_commits_its_stock_and_a_duplicate_changes_nothing()
@@ -18,7 +21,7 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         var order = await PlaceOkAsync(NewCustomer(), (sku, 2));
         var payment = new PaymentSucceeded(order.Id, "pay-1", 20m, "EUR", DateTimeOffset.UtcNow);
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(payment));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(payment));
 
         var confirmed = StoredOrder(order.Id)!;
         Assert.Equal(OrderStatus.Confirmed, confirmed.Status);
@@ -29,7 +32,7 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         Assert.Equal(new OrderConfirmed(order.Id, order.CustomerId, "pay-1", 2, published.OccurredAt), published);
         Assert.Equal("flashsale.order.confirmed.v1", PublishedAbout(order.Id)[^1].CloudEventType);
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(payment));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(payment));
 
         Assert.Equivalent(confirmed, StoredOrder(order.Id), strict: true);
         Assert.Equal(2, PublishedAbout(order.Id).Count);
@@ -42,7 +45,7 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         var stock = NewSku(10m, stock: 5, out var sku);
         var order = await PlaceOkAsync(NewCustomer(), (sku, 2));
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new PaymentFailed(order.Id, "card declined", DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new PaymentFailed(order.Id, "card declined", DateTimeOffset.UtcNow)));
 
         Assert.Equal(OrderStatus.Cancelled, StoredOrder(order.Id)!.Status);
         Assert.Equal(5, stock.Available);
@@ -60,8 +63,8 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         await Factory.CreateClientAs(customer, "customer").PostAsync($"/orders/{order.Id}/cancel", null, Cancellation);
         var payment = new PaymentSucceeded(order.Id, "pay-late", 10m, "EUR", DateTimeOffset.UtcNow);
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(payment));
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(payment));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(payment));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(payment));
 
         var refund = Assert.Single(EventsAbout<RefundRequested>(order.Id));
         Assert.Equal(new RefundRequested(order.Id, customer, "pay-late", 10m, "EUR", 3, refund.OccurredAt), refund);
@@ -81,7 +84,7 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         // What the actor does when its reminder fires: the units go back, then the event.
         await expiring.ReleaseAsync(order.Id);
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new ReservationExpired(sku1, order.Id, 1, 7, DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new ReservationExpired(sku1, order.Id, 1, 7, DateTimeOffset.UtcNow)));
 
         var stored = StoredOrder(order.Id)!;
         Assert.Equal(OrderStatus.Cancelled, stored.Status);
@@ -96,11 +99,11 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
     {
         NewSku(10m, stock: 5, out var sku);
         var order = await PlaceOkAsync(NewCustomer(), (sku, 1));
-        await _sidecar.DeliverAsync(new PaymentSucceeded(order.Id, "pay-1", 10m, "EUR", DateTimeOffset.UtcNow));
+        await DeliverAsync(new PaymentSucceeded(order.Id, "pay-1", 10m, "EUR", DateTimeOffset.UtcNow));
         var confirmed = StoredOrder(order.Id);
 
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new ReservationExpired(sku, order.Id, 1, 9, DateTimeOffset.UtcNow)));
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new ReservationExpired(sku, "no-such-order", 1, 10, DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new ReservationExpired(sku, order.Id, 1, 9, DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new ReservationExpired(sku, "no-such-order", 1, 10, DateTimeOffset.UtcNow)));
 
         Assert.Equivalent(confirmed, StoredOrder(order.Id), strict: true);
         Assert.Equal(2, PublishedAbout(order.Id).Count);
@@ -125,12 +128,12 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         {
             var payment = new PaymentSucceeded(order.Id, "pay-1", 10m, "EUR", DateTimeOffset.UtcNow);
 
-            Assert.Equal("RETRY", await _sidecar.DeliverAsync(payment));
+            Assert.Equal(EventOutcome.Retry, await DeliverAsync(payment));
             Assert.Single(PublishedAbout(order.Id));
             Assert.Equal(OrderStatus.AwaitingPayment, StoredOrder(order.Id)!.Status);
             Assert.Equal(1, stock.ReservedFor(order.Id));
 
-            Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(payment));
+            Assert.Equal(EventOutcome.Success, await DeliverAsync(payment));
             Assert.Equal(OrderStatus.Confirmed, StoredOrder(order.Id)!.Status);
             Assert.Single(EventsAbout<OrderConfirmed>(order.Id));
         }
@@ -143,30 +146,31 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
     [Fact]
     public async Task PaymentSucceeded_for_an_unknown_order_is_dead_lettered()
     {
-        Assert.Equal("DROP", await _sidecar.DeliverAsync(new PaymentSucceeded("no-such-order", "pay-1", 10m, "EUR", DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Drop, await DeliverAsync(new PaymentSucceeded("no-such-order", "pay-1", 10m, "EUR", DateTimeOffset.UtcNow)));
     }
 
     [Fact]
     public async Task A_message_that_is_not_json_or_of_an_unknown_type_is_dropped()
     {
-        Assert.Equal("DROP", await _sidecar.DeliverAsync("payments", "flashsale.payment.succeeded.v1", "this is not json"));
-        Assert.Equal("DROP", await _sidecar.DeliverAsync("payments", "flashsale.payment.teleported.v1",
-            FakeSidecar.CloudEvent("flashsale.payment.teleported.v1", "payments", new JsonObject { ["orderId"] = "o-1" })));
-        Assert.Equal("DROP", await _sidecar.DeliverAsync("payments", "flashsale.payment.succeeded.v1",
-            FakeSidecar.CloudEvent("flashsale.payment.succeeded.v1", "payments", new JsonObject { ["unexpected"] = true })));
+        Assert.Equal(EventOutcome.Drop,
+            (await _sidecar.PostRawAsync("payments", "this is not json", routeOf: "flashsale.payment.succeeded.v1", cancellationToken: Cancellation)).Outcome);
+        Assert.Equal(EventOutcome.Drop,
+            (await _sidecar.DeliverAsync("payments", "flashsale.payment.teleported.v1", new JsonObject { ["orderId"] = "o-1" }, cancellationToken: Cancellation)).Outcome);
+        Assert.Equal(EventOutcome.Drop,
+            (await _sidecar.DeliverAsync("payments", "flashsale.payment.succeeded.v1", new JsonObject { ["unexpected"] = true }, cancellationToken: Cancellation)).Outcome);
     }
 
     [Fact]
     public async Task Other_event_types_of_the_subscribed_topics_are_acknowledged()
     {
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new StockChanged("SKU-1", 4, 1, 0, 3, DateTimeOffset.UtcNow)));
-        Assert.Equal("SUCCESS", await _sidecar.DeliverAsync(new PaymentRefunded("o-1", "pay-1", 1m, "EUR", DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new StockChanged("SKU-1", 4, 1, 0, 3, DateTimeOffset.UtcNow)));
+        Assert.Equal(EventOutcome.Success, await DeliverAsync(new PaymentRefunded("o-1", "pay-1", 1m, "EUR", DateTimeOffset.UtcNow)));
     }
 
     [Fact]
     public async Task The_subscriptions_route_by_event_type_and_dead_letter_per_topic()
     {
-        var subscriptions = await _sidecar.SubscriptionsAsync();
+        var subscriptions = await _sidecar.SubscriptionsAsync(Cancellation);
 
         foreach (var (topic, types) in new[]
         {
@@ -174,12 +178,15 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
             ("inventory", new[] { "flashsale.inventory.reservation-expired.v1" }),
         })
         {
-            var subscription = subscriptions.Single(s => s!["topic"]!.GetValue<string>() == topic)!;
-            Assert.Equal("pubsub", subscription["pubsubName"]!.GetValue<string>());
-            Assert.Equal($"{topic}.deadletter", subscription["deadLetterTopic"]!.GetValue<string>());
-            var matches = subscription["routes"]!["rules"]!.AsArray().Select(rule => rule!["match"]!.GetValue<string>()).ToList();
+            var subscription = subscriptions.Single(s => s.Topic == topic);
+            Assert.Equal("pubsub", subscription.PubsubName);
+            Assert.Equal($"{topic}.deadletter", subscription.DeadLetterTopic);
+            var matches = subscription.Routes!.Rules!.Select(rule => rule.Match).ToList();
             Assert.All(types, type => Assert.Contains($"event.type == \"{type}\"", matches));
-            Assert.NotNull(subscription["routes"]!["default"]);
+            Assert.NotNull(subscription.Routes.Default);
         }
     }
+
+    private async Task<EventOutcome> DeliverAsync(IIntegrationEvent integrationEvent) =>
+        (await _sidecar.DeliverAsync(integrationEvent, cancellationToken: Cancellation)).Outcome;
 }

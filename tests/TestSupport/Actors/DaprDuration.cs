@@ -8,7 +8,7 @@ namespace FlashSale.TestSupport.Actors;
 /// .NET SDK sends), an ISO 8601 duration (<c>PT10M</c>) or an RFC 3339 instant; <c>period</c> is a Go or ISO 8601
 /// duration, optionally with repetitions (<c>R5/PT1M</c>), and empty for a reminder that fires once.
 /// </summary>
-internal static partial class DaprDuration
+public static partial class DaprDuration
 {
     /// <summary>When a reminder registered at <paramref name="now"/> first fires.</summary>
     public static DateTimeOffset DueAt(string? dueTime, DateTimeOffset now)
