@@ -58,6 +58,9 @@ public sealed class InMemoryDapr
     /// <summary>Set by a sidecar stand-in: the HTTP API of the sidecar next to an app (service invocation, actors).</summary>
     internal Func<string, HttpMessageHandler>? SidecarHandlerFactory { get; set; }
 
+    /// <summary>Set by a sidecar stand-in: how long state operations and publishes take (none without one).</summary>
+    internal PlatformTiming Timing { get; set; } = PlatformTiming.None;
+
     public InMemoryStateStore Store(string name) => _stores.GetOrAdd(name, n => new InMemoryStateStore(n, ETagFormatOf(n)));
 
     /// <summary>

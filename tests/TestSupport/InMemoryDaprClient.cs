@@ -30,44 +30,48 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     public override Task WaitForSidecarAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     // ---- state
-    public override Task<TValue> GetStateAsync<TValue>(string storeName, string key, ConsistencyMode? consistencyMode = null,
-        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Deserialize<TValue>(StoreOf(storeName).Get(key)));
-
-    public override Task<(TValue value, string etag)> GetStateAndETagAsync<TValue>(string storeName, string key,
-        ConsistencyMode? consistencyMode = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
-    {
-        var item = StoreOf(storeName).Get(key);
-        return Task.FromResult((Deserialize<TValue>(item), item?.ETag ?? string.Empty));
-    }
-
-    public override Task<IReadOnlyList<BulkStateItem>> GetBulkStateAsync(string storeName, IReadOnlyList<string> keys, int? parallelism,
+    public override async Task<TValue> GetStateAsync<TValue>(string storeName, string key, ConsistencyMode? consistencyMode = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
-        var store = StoreOf(storeName);
-        IReadOnlyList<BulkStateItem> items = keys.Select(key => store.Get(key) is { } item
-            ? new BulkStateItem(key, System.Text.Encoding.UTF8.GetString(item.Value), item.ETag)
-            : new BulkStateItem(key, string.Empty, string.Empty)).ToList();
-        return Task.FromResult(items);
+        await StateHopAsync(cancellationToken);
+        return Deserialize<TValue>(StoreOf(storeName).Get(key));
     }
 
-    public override Task<IReadOnlyList<BulkStateItem<TValue>>> GetBulkStateAsync<TValue>(string storeName, IReadOnlyList<string> keys,
+    public override async Task<(TValue value, string etag)> GetStateAndETagAsync<TValue>(string storeName, string key,
+        ConsistencyMode? consistencyMode = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        await StateHopAsync(cancellationToken);
+        var item = StoreOf(storeName).Get(key);
+        return (Deserialize<TValue>(item), item?.ETag ?? string.Empty);
+    }
+
+    public override async Task<IReadOnlyList<BulkStateItem>> GetBulkStateAsync(string storeName, IReadOnlyList<string> keys, int? parallelism,
+        IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
+    {
+        await StateHopAsync(cancellationToken);
+        var store = StoreOf(storeName);
+        return keys.Select(key => store.Get(key) is { } item
+            ? new BulkStateItem(key, System.Text.Encoding.UTF8.GetString(item.Value), item.ETag)
+            : new BulkStateItem(key, string.Empty, string.Empty)).ToList();
+    }
+
+    public override async Task<IReadOnlyList<BulkStateItem<TValue>>> GetBulkStateAsync<TValue>(string storeName, IReadOnlyList<string> keys,
         int? parallelism, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
+        await StateHopAsync(cancellationToken);
         var store = StoreOf(storeName);
-        IReadOnlyList<BulkStateItem<TValue>> items = keys.Select(key => store.Get(key) is { } item
+        return keys.Select(key => store.Get(key) is { } item
             ? new BulkStateItem<TValue>(key, Deserialize<TValue>(item), item.ETag)
             : new BulkStateItem<TValue>(key, default!, string.Empty)).ToList();
-        return Task.FromResult(items);
     }
 
     public override Task SaveStateAsync<TValue>(string storeName, string key, TValue value, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        ApplyEach(storeName, [Write(key, value, etag: null, stateOptions)]);
+        ApplyEach(storeName, [Write(key, value, etag: null, stateOptions)], cancellationToken);
 
     public override Task SaveBulkStateAsync<TValue>(string storeName, IReadOnlyList<SaveStateItem<TValue>> items,
         CancellationToken cancellationToken = default) =>
-        ApplyEach(storeName, items.Select(item => Write(item.Key, item.Value, item.ETag, item.StateOptions)).ToList());
+        ApplyEach(storeName, items.Select(item => Write(item.Key, item.Value, item.ETag, item.StateOptions)).ToList(), cancellationToken);
 
     public override async Task<bool> TrySaveStateAsync<TValue>(string storeName, string key, TValue value, string etag,
         StateOptions? stateOptions = null, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
@@ -75,7 +79,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         ArgumentNullException.ThrowIfNull(etag);
         try
         {
-            await ApplyEach(storeName, [Write(key, value, etag, stateOptions)]);
+            await ApplyEach(storeName, [Write(key, value, etag, stateOptions)], cancellationToken);
             return true;
         }
         catch (DaprException ex) when (IsETagMismatch(ex))
@@ -86,7 +90,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
 
     public override Task DeleteStateAsync(string storeName, string key, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        ApplyEach(storeName, [new StateWrite(key, null, null, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
+        ApplyEach(storeName, [new StateWrite(key, null, null, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)], cancellationToken);
 
     public override async Task<bool> TryDeleteStateAsync(string storeName, string key, string etag, StateOptions? stateOptions = null,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
@@ -94,7 +98,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         ArgumentNullException.ThrowIfNull(etag);
         try
         {
-            await ApplyEach(storeName, [new StateWrite(key, null, etag, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)]);
+            await ApplyEach(storeName, [new StateWrite(key, null, etag, stateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)], cancellationToken);
             return true;
         }
         catch (DaprException ex) when (IsETagMismatch(ex))
@@ -104,11 +108,14 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     }
 
     public override Task DeleteBulkStateAsync(string storeName, IReadOnlyList<BulkDeleteStateItem> items, CancellationToken cancellationToken = default) =>
-        ApplyEach(storeName, items.Select(item => new StateWrite(item.Key, null, item.ETag, item.StateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)).ToList());
+        ApplyEach(storeName, items.Select(item => new StateWrite(item.Key, null, item.ETag, item.StateOptions?.Concurrency ?? ConcurrencyMode.LastWrite)).ToList(), cancellationToken);
 
-    public override Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
+    public override async Task ExecuteStateTransactionAsync(string storeName, IReadOnlyList<StateTransactionRequest> operations,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
+        // daprd publishes each outbox upsert to the internal topic, then runs the transaction (outbox.go PublishInternal).
+        var outboxPublishes = dapr.OutboxOf(storeName) is null ? 0 : operations.Count(op => op.OperationType == StateOperationType.Upsert && !IsProjection(op));
+        await PlatformClock.WaitAsync(dapr.Timing.StateOperation + dapr.Timing.Publish * outboxPublishes, cancellationToken);
         dapr.BeforeStateTransaction?.Invoke(storeName, operations);
         var store = StoreOf(storeName);
 
@@ -139,8 +146,6 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
                 dapr.Publish(OutboxMessage(outbox, upsert, projections.GetValueOrDefault(upsert.Key)));
             }
         }
-
-        return Task.CompletedTask;
     }
 
     private const string OutboxProjection = "outbox.projection";
@@ -166,23 +171,24 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
 
     public override Task PublishEventAsync<TData>(string pubsubName, string topicName, TData data, Dictionary<string, string> metadata,
         CancellationToken cancellationToken = default) =>
-        Publish(pubsubName, topicName, JsonSerializer.SerializeToUtf8Bytes(data, Json), "application/json", metadata);
+        Publish(pubsubName, topicName, JsonSerializer.SerializeToUtf8Bytes(data, Json), "application/json", metadata, cancellationToken);
 
     public override Task PublishEventAsync(string pubsubName, string topicName, CancellationToken cancellationToken = default) =>
         PublishEventAsync(pubsubName, topicName, new Dictionary<string, string>(), cancellationToken);
 
     public override Task PublishEventAsync(string pubsubName, string topicName, Dictionary<string, string> metadata, CancellationToken cancellationToken = default) =>
-        Publish(pubsubName, topicName, [], "application/json", metadata);
+        Publish(pubsubName, topicName, [], "application/json", metadata, cancellationToken);
 
     public override Task PublishByteEventAsync(string pubsubName, string topicName, ReadOnlyMemory<byte> data, string dataContentType = "application/json",
         Dictionary<string, string>? metadata = null, CancellationToken cancellationToken = default) =>
-        Publish(pubsubName, topicName, data.ToArray(), dataContentType, metadata ?? []);
+        Publish(pubsubName, topicName, data.ToArray(), dataContentType, metadata ?? [], cancellationToken);
 
-    private Task Publish(string pubsubName, string topicName, byte[] data, string contentType, IReadOnlyDictionary<string, string> metadata)
+    private async Task Publish(string pubsubName, string topicName, byte[] data, string contentType, IReadOnlyDictionary<string, string> metadata,
+        CancellationToken cancellationToken)
     {
+        await PlatformClock.WaitAsync(dapr.Timing.Publish, cancellationToken);
         dapr.EnsurePubSubFor(AppId, pubsubName);
         dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, data, contentType, metadata));
-        return Task.CompletedTask;
     }
 
     // ---- service invocation (HTTP), through the sidecar stand-in when one is attached; the SDK's older
@@ -215,8 +221,9 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
     /// Single and bulk saves/deletes: each item succeeds or fails on its own (Dapr's bulk state API is not
     /// transactional); a failure is reported after every item was tried, Aborted for an ETag mismatch.
     /// </summary>
-    private Task ApplyEach(string storeName, IReadOnlyList<StateWrite> writes)
+    private async Task ApplyEach(string storeName, IReadOnlyList<StateWrite> writes, CancellationToken cancellationToken)
     {
+        await StateHopAsync(cancellationToken);
         var store = StoreOf(storeName);
         var results = writes.Select(write => store.Apply([write])).ToList();
         if (results.Contains(StateWriteResult.ETagMismatch))
@@ -228,9 +235,10 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         {
             throw DaprErrors.ETagInvalid(storeName);
         }
-
-        return Task.CompletedTask;
     }
+
+    /// <summary>The way to the state store and back, as the timing model has it (nothing without one).</summary>
+    private Task StateHopAsync(CancellationToken cancellationToken) => PlatformClock.WaitAsync(dapr.Timing.StateOperation, cancellationToken);
 
     private static bool IsETagMismatch(DaprException ex) => ex.InnerException is RpcException { StatusCode: StatusCode.Aborted };
 

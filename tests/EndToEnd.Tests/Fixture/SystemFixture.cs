@@ -30,6 +30,11 @@ namespace FlashSale.EndToEnd.Tests.Fixture;
 /// through catalog's gRPC API by Dapr service invocation, and the stand-in delivers events to every app's real
 /// subscription endpoints. Tests talk to the gateway through <see cref="Client"/>, as a browser would; the other
 /// members are what an operator could look at (stores, topics, the payment provider's ledger) and the fault switches.
+/// <para>
+/// The assembly's shared system answers as fast as the process can (<see cref="PlatformTiming.None"/>). A scale scenario
+/// or a benchmark starts its own with the platform's timing: <c>new SystemFixture { Timing = PlatformTiming.Dapr117 }</c>,
+/// then <see cref="InitializeAsync"/>; the model's ceilings are on <see cref="Timing"/>.
+/// </para>
 /// </summary>
 public sealed class SystemFixture : IAsyncLifetime
 {
@@ -50,6 +55,9 @@ public sealed class SystemFixture : IAsyncLifetime
     private ServiceHost<OrderQueryAssemblyMarker> _orderQuery = null!;
     private ServiceHost<GatewayAssemblyMarker> _gateway = null!;
 
+    /// <summary>The platform's timing both stand-ins follow (Dapr's and the actors'); set it before <see cref="InitializeAsync"/>.</summary>
+    public PlatformTiming Timing { get; init; } = PlatformTiming.None;
+
     public DaprSidecarStandIn Sidecar { get; private set; } = null!;
 
     public ActorSidecar Actors { get; private set; } = null!;
@@ -68,8 +76,8 @@ public sealed class SystemFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         // Kafka redelivers until the resiliency policy gives up: 10 inbound retries in the charts, so 11 attempts.
-        Sidecar = DaprSidecarStandIn.ForRepositoryComponents(new SidecarOptions { MaxDeliveryAttempts = 11 });
-        Actors = await ActorSidecar.StartAsync(ActorClock, TestContext.Current.CancellationToken);
+        Sidecar = DaprSidecarStandIn.ForRepositoryComponents(new SidecarOptions { MaxDeliveryAttempts = 11, Timing = Timing });
+        Actors = await ActorSidecar.StartAsync(ActorClock, Timing, TestContext.Current.CancellationToken);
         _paymentSettings.Set("Payment:Provider:Latency", DefaultProviderLatency.ToString());
 
         var dapr = Sidecar.Dapr;

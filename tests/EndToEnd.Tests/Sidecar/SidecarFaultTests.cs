@@ -95,6 +95,68 @@ public sealed class SidecarFaultTests
     }
 
     [Fact]
+    public async Task Failed_deliveries_hit_about_the_requested_fraction_of_attempts_each_drawn_on_its_own()
+    {
+        const double fraction = 0.2;
+        const int messages = 1_000;
+        var options = SidecarTestKit.FastRetries with { MaxDeliveryAttempts = 11, MaxRetryBackoff = TimeSpan.FromMilliseconds(1) };
+        await using var sidecar = SidecarTestKit.ForRepository(options);
+        var inbox = new Inbox();
+        await using var app = await StartSubscriberAsync(inbox);
+        await sidecar.AddAppAsync("ordering", app.CreateHandler(), cancellationToken: TestContext.Current.CancellationToken);
+        sidecar.Faults.FailDeliveries(fraction, seed: 11);
+
+        for (var i = 0; i < messages; i++)
+        {
+            await PublishAsync(sidecar, $"p-{i}");
+        }
+
+        await sidecar.SettleAsync();
+
+        // Every message arrived once, none was dead-lettered: an injected failure never takes a message's last attempt.
+        Assert.Equal(messages, inbox.Received.Select(r => r.Data("paymentId")).Distinct().Count());
+        Assert.Empty(sidecar.PubSub.DeadLetters);
+        // Each attempt that may fail (all but the last allowed) fails with the requested probability...
+        var eligible = sidecar.PubSub.Deliveries.Where(d => d.Attempt < options.MaxDeliveryAttempts).ToList();
+        var measured = eligible.Count(d => d.Answer == AppAnswer.InjectedFault) / (double)eligible.Count;
+        // ...independently of the attempts before it, so a message fails its first k attempts with probability fraction^k.
+        var failuresInARow = sidecar.PubSub.Deliveries.GroupBy(d => d.Offset)
+            .Select(attempts => attempts.OrderBy(d => d.Attempt).TakeWhile(d => d.Answer == AppAnswer.InjectedFault).Count())
+            .ToList();
+        var shares = Enumerable.Range(1, 3).Select(k => (K: k, Share: failuresInARow.Count(run => run >= k) / (double)messages)).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"FailDeliveries({fraction}): {measured:P1} of {eligible.Count} attempts failed; messages failing their first k attempts: "
+            + string.Join(", ", shares.Select(s => $"k={s.K}: {s.Share:P2} (independent: {Math.Pow(fraction, s.K):P2})"))
+            + $"; longest run {failuresInARow.Max()}");
+
+        Assert.InRange(measured, fraction - FourSigma(fraction, eligible.Count), fraction + FourSigma(fraction, eligible.Count));
+        Assert.All(shares, s =>
+        {
+            var expected = Math.Pow(fraction, s.K);
+            Assert.InRange(s.Share, expected - FourSigma(expected, messages), expected + FourSigma(expected, messages));
+        });
+    }
+
+    [Fact]
+    public async Task Failing_every_delivery_still_lets_each_message_through_on_its_last_attempt()
+    {
+        await using var sidecar = SidecarTestKit.ForRepository();
+        var inbox = new Inbox();
+        await using var app = await StartSubscriberAsync(inbox);
+        await sidecar.AddAppAsync("ordering", app.CreateHandler(), cancellationToken: TestContext.Current.CancellationToken);
+        sidecar.Faults.FailDeliveries(1.0, seed: 3);
+
+        await PublishAsync(sidecar, "p-1");
+        await PublishAsync(sidecar, "p-2");
+        await sidecar.SettleAsync();
+
+        Assert.Equal(["p-1", "p-2"], inbox.Received.Select(r => r.Data("paymentId")).Order());
+        Assert.All(sidecar.PubSub.Deliveries.Where(d => d.Answer == AppAnswer.Success),
+            d => Assert.Equal(SidecarTestKit.FastRetries.MaxDeliveryAttempts, d.Attempt));
+        Assert.Empty(sidecar.PubSub.DeadLetters);
+    }
+
+    [Fact]
     public async Task A_stopped_app_gets_nothing_until_it_restarts_and_its_state_survives()
     {
         await using var sidecar = SidecarTestKit.ForRepository();
@@ -151,6 +213,9 @@ public sealed class SidecarFaultTests
         Assert.Equal(received[0].Id, received[1].Id);
         Assert.Single(sidecar.PubSub.Deliveries);
     }
+
+    /// <summary>Four standard deviations of the share of <paramref name="trials"/> draws that succeed with <paramref name="probability"/>.</summary>
+    private static double FourSigma(double probability, int trials) => 4 * Math.Sqrt(probability * (1 - probability) / trials);
 
     private static Task PublishAsync(DaprSidecarStandIn sidecar, string paymentId, string? key = null) =>
         sidecar.PublishAsync("payment", Topic, "flashsale.payment.captured.v1", $$"""{"paymentId":"{{paymentId}}"}""", key ?? paymentId);

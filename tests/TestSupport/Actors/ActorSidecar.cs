@@ -1,6 +1,7 @@
 using System.Net;
 using Dapr;
 using Dapr.Actors.Client;
+using FlashSale.TestSupport.Sidecar;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -33,16 +34,19 @@ namespace FlashSale.TestSupport.Actors;
 /// restart; <see cref="StopApp"/> models an app that went away.</item>
 /// <item>Tests call actors directly with <see cref="CreateProxyFactory"/>.</item>
 /// </list>
+/// With a <see cref="PlatformTiming"/>, each turn holds its actor for the platform's time of the call and of the state
+/// and reminder operations the app makes during it (see <see cref="ActorTurns"/>).
 /// Not modelled: actor timers, reentrancy, state TTL, idle deactivation (use <see cref="DeactivateAsync"/>), replicas.
 /// </summary>
 public sealed class ActorSidecar : IAsyncDisposable
 {
     private readonly WebApplication _server;
 
-    private ActorSidecar(WebApplication server, TimeProvider clock)
+    private ActorSidecar(WebApplication server, TimeProvider clock, PlatformTiming timing)
     {
         _server = server;
         Clock = clock;
+        Timing = timing;
         Reminders = new ActorReminderStore(clock);
     }
 
@@ -52,6 +56,9 @@ public sealed class ActorSidecar : IAsyncDisposable
     /// <summary>The clock reminders are due by; advance it (e.g. a <c>FakeTimeProvider</c>) and call <see cref="FireDueRemindersAsync"/>.</summary>
     public TimeProvider Clock { get; }
 
+    /// <summary>The platform's timing the turns follow (<see cref="PlatformTiming.None"/> unless started with one).</summary>
+    public PlatformTiming Timing { get; }
+
     public ActorStateStore State { get; } = new();
 
     public ActorReminderStore Reminders { get; }
@@ -60,13 +67,17 @@ public sealed class ActorSidecar : IAsyncDisposable
 
     internal ActorTurns Turns { get; } = new();
 
-    public static async Task<ActorSidecar> StartAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    public static Task<ActorSidecar> StartAsync(TimeProvider? clock = null, CancellationToken cancellationToken = default) =>
+        StartAsync(clock, PlatformTiming.None, cancellationToken);
+
+    /// <summary>Starts the sidecar with the platform's timing (give the Dapr stand-in the same, in <see cref="SidecarOptions.Timing"/>).</summary>
+    public static async Task<ActorSidecar> StartAsync(TimeProvider? clock, PlatformTiming timing, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         var server = builder.Build();
-        var sidecar = new ActorSidecar(server, clock ?? TimeProvider.System);
+        var sidecar = new ActorSidecar(server, clock ?? TimeProvider.System, timing);
         server.MapActorSidecarApi(sidecar);
         await server.StartAsync(cancellationToken);
         var address = server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
@@ -163,7 +174,9 @@ public sealed class ActorSidecar : IAsyncDisposable
             return new ReminderFiring(reminder, null);
         }
 
+        turn.Charge(Timing.ActorCall);
         using var response = await app.RemindAsync(reminder, cancellationToken);
+        await turn.HoldAsync(cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             Reminders.Fired(reminder);

@@ -30,25 +30,35 @@ internal static class ActorSidecarApi
         actors.MapMethods("/method/{method}", ["GET", "POST", "PUT", "DELETE"],
             (HttpContext http, string actorType, string actorId, string method) => InvokeAsync(http, sidecar, new(actorType, actorId), method));
 
-        actors.MapGet("/state/{key}", (string actorType, string actorId, string key) =>
-            sidecar.State.Get(new(actorType, actorId), key) is { } json
+        actors.MapGet("/state/{key}", async (HttpContext http, string actorType, string actorId, string key) =>
+        {
+            await sidecar.Turns.ChargeAsync(new(actorType, actorId), sidecar.Timing.StateOperation, http.RequestAborted);
+            return sidecar.State.Get(new(actorType, actorId), key) is { } json
                 ? Results.Text(json, "application/json")
-                : Results.NoContent());
+                : Results.NoContent();
+        });
         actors.MapMethods("/state", ["POST", "PUT"], async (HttpContext http, string actorType, string actorId) =>
-            await ReadJsonAsync(http) is not { } body
+        {
+            await sidecar.Turns.ChargeAsync(new(actorType, actorId), sidecar.Timing.StateOperation, http.RequestAborted);
+            return await ReadJsonAsync(http) is not { } body
                 ? Error(400, "ERR_MALFORMED_REQUEST", "the state transaction is not JSON")
                 : Try("ERR_ACTOR_STATE_TRANSACTION_SAVE", () =>
-                    sidecar.State.Apply(new(actorType, actorId), ActorStateOperation.ParseTransaction(body))));
+                    sidecar.State.Apply(new(actorType, actorId), ActorStateOperation.ParseTransaction(body)));
+        });
 
         actors.MapMethods("/reminders/{name}", ["POST", "PUT"], async (HttpContext http, string actorType, string actorId, string name) =>
-            await ReadJsonAsync(http) is not { } body
+        {
+            await sidecar.Turns.ChargeAsync(new(actorType, actorId), sidecar.Timing.ReminderOperation, http.RequestAborted);
+            return await ReadJsonAsync(http) is not { } body
                 ? Error(400, "ERR_MALFORMED_REQUEST", "the reminder is not JSON")
-                : Try("ERR_ACTOR_REMINDER_CREATE", () => sidecar.Reminders.Register(new(actorType, actorId), name, body)));
+                : Try("ERR_ACTOR_REMINDER_CREATE", () => sidecar.Reminders.Register(new(actorType, actorId), name, body));
+        });
         // An unknown reminder is a JSON null, which the SDK's GetReminderAsync turns into null.
         actors.MapGet("/reminders/{name}", (string actorType, string actorId, string name) =>
             Results.Text(sidecar.Reminders.Find(new(actorType, actorId), name)?.ToJson() ?? "null", "application/json"));
-        actors.MapDelete("/reminders/{name}", (string actorType, string actorId, string name) =>
+        actors.MapDelete("/reminders/{name}", async (HttpContext http, string actorType, string actorId, string name) =>
         {
+            await sidecar.Turns.ChargeAsync(new(actorType, actorId), sidecar.Timing.ReminderOperation, http.RequestAborted);
             sidecar.Reminders.Delete(new(actorType, actorId), name);
             return Results.NoContent();
         });
@@ -66,7 +76,9 @@ internal static class ActorSidecarApi
         }
 
         using var turn = await sidecar.Turns.EnterAsync(actor, http.RequestAborted);
+        turn.Charge(sidecar.Timing.ActorCall);
         using var response = await app.InvokeMethodAsync(actor, method, http.Request, http.RequestAborted);
+        await turn.HoldAsync(http.RequestAborted);
         // The app's answer goes back as it is: status, headers (the SDK's remoting error header among them) and body.
         http.Response.StatusCode = (int)response.StatusCode;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers)

@@ -1,4 +1,5 @@
 using YamlDotNet.RepresentationModel;
+using static FlashSale.TestSupport.Sidecar.YamlLookup;
 
 namespace FlashSale.TestSupport.Sidecar;
 
@@ -45,7 +46,7 @@ public sealed class DaprComponents
         _byName.Values.SingleOrDefault(component => component.IsActorStateStore && component.IsVisibleTo(appId));
 
     /// <summary>Reads the repository's own <c>components/</c> folder, found by walking up from the test binaries.</summary>
-    public static DaprComponents LoadFromRepository() => Load(FindRepositoryComponentsFolder());
+    public static DaprComponents LoadFromRepository() => Load(RepositoryFiles.PathOf("components"));
 
     public static DaprComponents Load(string directory)
     {
@@ -99,24 +100,5 @@ public sealed class DaprComponents
 
         var scopes = Child<YamlSequenceNode>(root, "scopes")?.OfType<YamlScalarNode>().Select(node => node.Value!).ToList() ?? [];
         return new DaprComponent(name, type, metadata, scopes);
-    }
-
-    private static T? Child<T>(YamlMappingNode node, string key) where T : YamlNode =>
-        node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child as T : null;
-
-    private static string? Scalar(YamlMappingNode node, string key) => Child<YamlScalarNode>(node, key)?.Value;
-
-    private static string FindRepositoryComponentsFolder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "components");
-            if (File.Exists(Path.Combine(directory.FullName, "Services.sln")) && Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No components/ folder beside Services.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -31,6 +31,7 @@ public sealed class DaprSidecarStandIn : IAsyncDisposable
         Options = options ?? new SidecarOptions();
         PubSub = new PubSubBroker(dapr, Apps, Options, Faults);
         dapr.SidecarHandlerFactory = CreateHttpHandler;
+        dapr.Timing = Options.Timing;
     }
 
     /// <summary>A stand-in over the project's own components (<c>components/*.yaml</c>), scopes enforced.</summary>
@@ -83,7 +84,7 @@ public sealed class DaprSidecarStandIn : IAsyncDisposable
     }
 
     /// <summary>The sidecar's HTTP API as <paramref name="callerAppId"/> sees it, for SDK clients that talk HTTP to it.</summary>
-    public HttpMessageHandler CreateHttpHandler(string callerAppId) => new SidecarHttpApi(callerAppId, Apps, _areas.All);
+    public HttpMessageHandler CreateHttpHandler(string callerAppId) => new SidecarHttpApi(callerAppId, Apps, _areas.All, Options.Timing);
 
     /// <summary>
     /// What <c>DaprClient.CreateInvokeHttpClient(targetAppId)</c> gives <paramref name="callerAppId"/>: relative URLs
@@ -167,6 +168,7 @@ public sealed class DaprSidecarStandIn : IAsyncDisposable
     {
         PubSub.Shutdown();
         Dapr.SidecarHandlerFactory = null;
+        Dapr.Timing = PlatformTiming.None;
         foreach (var channel in _channels)
         {
             await channel.ShutdownAsync();

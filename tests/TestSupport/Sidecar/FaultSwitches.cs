@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
-using System.Text;
 
 namespace FlashSale.TestSupport.Sidecar;
 
 /// <summary>
-/// Faults a real cluster produces now and then, switched on at will. Decisions are derived from a seed and the
-/// message's topic offset and attempt, never from scheduling, so a failing run can be repeated.
+/// Faults a real cluster produces now and then, switched on at will. Decisions are draws of a pseudo-random number
+/// derived from a seed and the message's app, topic, offset and attempt, never from scheduling, so a failing run can be
+/// repeated; each (message, attempt) gets its own draw, independent of the others.
 /// Stopping and restarting an app is on <see cref="DaprSidecarStandIn"/>.
 /// </summary>
 public sealed class FaultSwitches
@@ -33,8 +33,9 @@ public sealed class FaultSwitches
 
     /// <summary>
     /// Fails about <paramref name="fraction"/> of delivery attempts before they reach the app, as a broken connection
-    /// would; the sidecar retries them. An injected failure never hits a message's last allowed attempt: it models a
-    /// transient fault, so on its own it never dead-letters a message.
+    /// would; the sidecar retries them. Each attempt fails on its own draw, so a message fails k attempts in a row with
+    /// probability fraction^k. An injected failure never hits a message's last allowed attempt: it models a transient
+    /// fault, so on its own it never dead-letters a message.
     /// </summary>
     public void FailDeliveries(double fraction, int seed)
     {
@@ -62,16 +63,41 @@ public sealed class FaultSwitches
     internal TimeSpan ReorderDelay(string appId, string topic, long offset) =>
         ReorderAcrossPartitions ? ReorderWindow * Unit(Seed, appId, topic, offset, 0) : TimeSpan.Zero;
 
-    // FNV-1a: a stable hash (string.GetHashCode is randomized per process) mapped onto [0, 1).
+    /// <summary>
+    /// A uniform draw in [0, 1) for one (seed, app, topic, offset, attempt). Every field goes through SplitMix64's
+    /// finalizer in turn, so inputs that differ in one bit (the attempt) give unrelated draws; a plain hash of the
+    /// concatenated text does not, and made failures cluster by message. string.GetHashCode is randomized per process,
+    /// hence a stable hash of the strings.
+    /// </summary>
     private static double Unit(int seed, string appId, string topic, long offset, int attempt)
     {
-        var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes($"{seed}|{appId}|{topic}|{offset}|{attempt}"))
+        var state = Mix((ulong)seed);
+        state = Mix(state ^ StableHash(appId));
+        state = Mix(state ^ StableHash(topic));
+        state = Mix(state ^ (ulong)offset);
+        state = Mix(state ^ (ulong)attempt);
+        return (state >> 11) * (1.0 / (1UL << 53));
+    }
+
+    // SplitMix64 (Steele, Lea and Flood, 2014): add the golden-ratio increment, then the finalizer's xor-shift-multiply.
+    private static ulong Mix(ulong value)
+    {
+        var z = value + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    // FNV-1a over the UTF-16 code units, 64 bits.
+    private static ulong StableHash(string text)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
         {
-            hash = (hash ^ b) * 16777619u;
+            hash = (hash ^ c) * 1099511628211UL;
         }
 
-        return hash / (double)uint.MaxValue * 0.999999;
+        return hash;
     }
 
     private sealed record FailureRate(double Fraction, int Seed);

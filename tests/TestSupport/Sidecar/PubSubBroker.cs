@@ -12,6 +12,8 @@ namespace FlashSale.TestSupport.Sidecar;
 /// <para>
 /// Order is kept per (app, topic, partition): a message is delivered only after the previous one of its partition
 /// was acknowledged, dead-lettered or dropped, while partitions run in parallel. Delivery is at-least-once.
+/// With a timing model that relays the outbox (<see cref="PlatformTiming.OutboxRelayDelay"/>), outbox messages reach
+/// their topic through daprd's relay (<see cref="OutboxRelay"/>) instead of with their transaction.
 /// </para>
 /// </summary>
 public sealed class PubSubBroker
@@ -25,12 +27,13 @@ public sealed class PubSubBroker
     private readonly Lock _lock = new();
     private readonly Dictionary<(string PubSub, string Topic), List<BrokerMessage>> _topics = [];
     private readonly Dictionary<(string AppId, string PubSub, string Topic), Consumer> _consumers = [];
-    private readonly ConcurrentDictionary<(string AppId, string Topic, string Partition), Lane> _lanes = new();
+    private readonly ConcurrentDictionary<(string AppId, string Topic, string Partition), Lane<Delivery>> _lanes = new();
+    private readonly Dictionary<(string PubSub, string Topic), long> _nextPartition = [];
+    private readonly OutboxRelay _relay;
     private readonly ConcurrentQueue<DeliveryRecord> _deliveries = new();
     private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
     private readonly ConcurrentQueue<string> _warnings = new();
     private readonly CancellationTokenSource _shutdown = new();
-    private long _roundRobin;
     private int _pending;
 
     internal PubSubBroker(InMemoryDapr dapr, SidecarApps apps, SidecarOptions options, FaultSwitches faults)
@@ -39,11 +42,13 @@ public sealed class PubSubBroker
         _apps = apps;
         _options = options;
         _faults = faults;
+        _relay = new OutboxRelay(options.Timing, (message, body) => Append(message.PubSubName, message.Topic, message.BrokerKey, body),
+            _warnings.Enqueue, _shutdown.Token);
         _dapr.MessagePublished += OnPublished;
     }
 
-    /// <summary>Deliveries not yet settled (acknowledged, dead-lettered or dropped).</summary>
-    public int Pending => Volatile.Read(ref _pending);
+    /// <summary>Deliveries not yet settled (acknowledged, dead-lettered or dropped), and outbox messages not relayed yet.</summary>
+    public int Pending => Volatile.Read(ref _pending) + _relay.Pending;
 
     /// <summary>Every delivery attempt, in the order they finished.</summary>
     public IReadOnlyList<DeliveryRecord> Deliveries => _deliveries.ToArray();
@@ -116,6 +121,12 @@ public sealed class PubSubBroker
     {
         var raw = string.Equals(message.Metadata.GetValueOrDefault("rawPayload"), "true", StringComparison.OrdinalIgnoreCase);
         var body = raw ? message.Data : CloudEvents.Wrap(message, _options.TimeProvider.GetUtcNow());
+        if (message.ViaOutbox && _relay.IsModelled)
+        {
+            _relay.Enqueue(message, body);
+            return;
+        }
+
         Append(message.PubSubName, message.Topic, message.BrokerKey, body);
     }
 
@@ -124,7 +135,10 @@ public sealed class PubSubBroker
         lock (_lock)
         {
             var log = TopicLog(pubsubName, topic);
-            var message = new BrokerMessage(pubsubName, topic, log.Count, partitionKey, body, _options.TimeProvider.GetUtcNow());
+            var message = new BrokerMessage(pubsubName, topic, log.Count, partitionKey, body, _options.TimeProvider.GetUtcNow())
+            {
+                Partition = PartitionFor(pubsubName, topic, partitionKey),
+            };
             log.Add(message);
             foreach (var consumer in _consumers.Values.Where(c => c.Subscription.PubSubName == pubsubName && c.Subscription.Topic == topic))
             {
@@ -145,10 +159,31 @@ public sealed class PubSubBroker
         return log;
     }
 
+    /// <summary>
+    /// The Kafka partition the producer writes to, when the topic has a partition count: the key's hash, or (without a
+    /// key) the next partition in turn. Null: one lane per key, and none for unkeyed messages. Called under _lock.
+    /// </summary>
+    private int? PartitionFor(string pubsubName, string topic, string? partitionKey)
+    {
+        if (_options.PartitionsOf(topic) is not { } count)
+        {
+            return null;
+        }
+
+        if (partitionKey is not null)
+        {
+            return (int)(StableHash(partitionKey) % (uint)count);
+        }
+
+        var next = _nextPartition.GetValueOrDefault((pubsubName, topic));
+        _nextPartition[(pubsubName, topic)] = next + 1;
+        return (int)(next % count);
+    }
+
     // Called under _lock, so lanes receive messages in offset order.
     private void Dispatch(Consumer consumer, BrokerMessage message)
     {
-        var lane = _lanes.GetOrAdd((consumer.AppId, message.Topic, PartitionOf(message)), _ => new Lane());
+        var lane = _lanes.GetOrAdd((consumer.AppId, message.Topic, LaneOf(message)), _ => new Lane<Delivery>());
         Interlocked.Increment(ref _pending);
         if (lane.Enqueue(new Delivery(consumer, message)))
         {
@@ -156,16 +191,15 @@ public sealed class PubSubBroker
         }
     }
 
-    private string PartitionOf(BrokerMessage message) => (_options.PartitionCount, message.PartitionKey) switch
+    private static string LaneOf(BrokerMessage message) => (message.Partition, message.PartitionKey) switch
     {
+        ({ } partition, _) => "p" + partition,
         (null, { } key) => "key:" + key,
         // Without a key Kafka's producer spreads messages over partitions: no order between them.
         (null, null) => "offset:" + message.Offset,
-        ({ } count, { } key) => "p" + (StableHash(key) % (uint)count),
-        ({ } count, null) => "p" + (Interlocked.Increment(ref _roundRobin) % count),
     };
 
-    private async Task DrainAsync(Lane lane)
+    private async Task DrainAsync(Lane<Delivery> lane)
     {
         while (lane.TryPeek(out var delivery))
         {
@@ -381,6 +415,7 @@ public sealed class PubSubBroker
         _lanes.SelectMany(lane => lane.Value.Snapshot().Select(delivery =>
             $"{lane.Key.AppId} <- {lane.Key.Topic}#{delivery.Message.Offset} (key {delivery.Message.PartitionKey ?? "-"}, type {delivery.Message.EventType ?? "?"})"
             + (_apps.IsRunning(lane.Key.AppId) ? string.Empty : " [app stopped]")))
+        .Concat(_relay.DescribePending())
         .ToList();
 
     private static uint StableHash(string text)
@@ -403,65 +438,15 @@ public sealed class PubSubBroker
 
     private sealed record Delivery(Consumer Consumer, BrokerMessage Message);
 
-    /// <summary>One partition as one consumer group reads it: a queue drained by at most one task at a time.</summary>
-    private sealed class Lane
-    {
-        private readonly Queue<Delivery> _queue = new();
-        private bool _draining;
-
-        /// <summary>Queues the delivery; true when the caller must start draining.</summary>
-        public bool Enqueue(Delivery delivery)
-        {
-            lock (_queue)
-            {
-                _queue.Enqueue(delivery);
-                if (_draining)
-                {
-                    return false;
-                }
-
-                _draining = true;
-                return true;
-            }
-        }
-
-        public bool TryPeek(out Delivery delivery)
-        {
-            lock (_queue)
-            {
-                if (_queue.TryPeek(out delivery!))
-                {
-                    return true;
-                }
-
-                _draining = false;
-                return false;
-            }
-        }
-
-        public void Dequeue()
-        {
-            lock (_queue)
-            {
-                _queue.Dequeue();
-            }
-        }
-
-        public Delivery[] Snapshot()
-        {
-            lock (_queue)
-            {
-                return _queue.ToArray();
-            }
-        }
-    }
-
     private sealed record AttemptResult(AppAnswer Answer, string? EventId, string? EventType, string? Path, int? HttpStatus);
 }
 
 /// <summary>A message on a topic: what a Kafka consumer reads (for Dapr publishers, a CloudEvent in JSON).</summary>
 public sealed record BrokerMessage(string PubSubName, string Topic, long Offset, string? PartitionKey, byte[] Body, DateTimeOffset Timestamp)
 {
+    /// <summary>The Kafka partition it was written to, or null when the stand-in gives the topic no partition count.</summary>
+    public int? Partition { get; init; }
+
     private readonly Lazy<JsonElement?> _cloudEvent = new(() => ParseObject(Body));
 
     /// <summary>The CloudEvent, or null when the body is not a JSON object.</summary>

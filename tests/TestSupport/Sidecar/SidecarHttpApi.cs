@@ -15,7 +15,7 @@ public delegate Task<HttpResponseMessage> SidecarApiHandler(string callerAppId, 
 /// by app id, HTTP (<c>/v1.0/invoke/{app-id}/method/...</c>, or any path with a <c>dapr-app-id</c> header) and gRPC
 /// (proxied by the <c>dapr-app-id</c> metadata), health, and whatever areas are mapped on top (actors).
 /// </summary>
-internal sealed class SidecarHttpApi(string callerAppId, SidecarApps apps, IReadOnlyDictionary<string, SidecarApiHandler> areas)
+internal sealed class SidecarHttpApi(string callerAppId, SidecarApps apps, IReadOnlyDictionary<string, SidecarApiHandler> areas, PlatformTiming timing)
     : HttpMessageHandler
 {
     private const string InvokePrefix = "/v1.0/invoke/";
@@ -59,6 +59,8 @@ internal sealed class SidecarHttpApi(string callerAppId, SidecarApps apps, IRead
             return Unreachable(request, targetAppId);
         }
 
+        await PlatformClock.WaitAsync(timing.Invocation(grpc: IsGrpc(request)), cancellationToken);
+
         // daprd passes the call on unchanged except for the address and its caller/callee headers.
         request.RequestUri = new Uri(target.BaseAddress, path + request.RequestUri!.Query);
         request.Headers.Host = null;
@@ -75,10 +77,13 @@ internal sealed class SidecarHttpApi(string callerAppId, SidecarApps apps, IRead
         }
     }
 
+    private static bool IsGrpc(HttpRequestMessage request) =>
+        request.Content?.Headers.ContentType?.MediaType?.StartsWith("application/grpc", StringComparison.Ordinal) == true;
+
     private static HttpResponseMessage Unreachable(HttpRequestMessage request, string targetAppId)
     {
         var message = $"fail to invoke, id: {targetAppId}, err: app {targetAppId} is not reachable";
-        if (request.Content?.Headers.ContentType?.MediaType?.StartsWith("application/grpc", StringComparison.Ordinal) == true)
+        if (IsGrpc(request))
         {
             // A trailers-only gRPC answer: status Unavailable, as daprd's proxy gives for an app it cannot reach.
             var response = new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request, Version = HttpVersion.Version20, Content = new ByteArrayContent([]) };

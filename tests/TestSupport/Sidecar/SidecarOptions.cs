@@ -10,6 +10,17 @@ public sealed record SidecarOptions
     /// </summary>
     public int? PartitionCount { get; init; }
 
+    /// <summary>
+    /// The platform's timing: <see cref="PlatformTiming.None"/> (the default) answers at once; with
+    /// <see cref="PlatformTiming.Dapr117"/> each hop takes Dapr's published time, the outbox relays one message per second
+    /// per partition and every topic has the chart's partitions (which take precedence over <see cref="PartitionCount"/>).
+    /// Give the same timing to <see cref="Actors.ActorSidecar"/>.
+    /// </summary>
+    public PlatformTiming Timing { get; init; } = PlatformTiming.None;
+
+    /// <summary>The partitions of <paramref name="topic"/>: the timing model's (the chart's), else <see cref="PartitionCount"/>.</summary>
+    public int? PartitionsOf(string topic) => Timing.PartitionsOf(topic) ?? PartitionCount;
+
     /// <summary>Attempts per message before it is dead-lettered, the role of a resiliency retry policy on the pub/sub.</summary>
     public int MaxDeliveryAttempts { get; init; } = 5;
 
