@@ -1,8 +1,13 @@
-# Shortcuts; each target is one script or tool call, documented in docs/deployment.md.
-.PHONY: up down dev canary chaos test images
+# Shortcuts; each target is one script or tool call, documented in docs/deployment.md. Tools `make up` installs
+# (kind, kubectl, helm, skaffold) land in .tools/bin; the other targets find them there too.
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+.PHONY: up smoke down dev canary chaos test images tools
 
-up:        ## kind cluster + everything deployed
+up:        ## Docker check, pinned tools into .tools/bin, kind cluster, everything deployed, URLs printed
 	scripts/cluster-up.sh
+
+smoke:     ## sign in, create a sale, order, wait for Confirmed, canary and dead-letter checks (cluster from `make up`)
+	scripts/cluster-smoke.sh
 
 down:      ## delete the kind cluster
 	scripts/cluster-down.sh
@@ -13,7 +18,7 @@ dev:       ## rebuild and redeploy on every change (cluster from `make up`)
 canary:    ## deploy with catalog v2 taking 10% of the gateway's catalog traffic
 	skaffold run --kube-context kind-flashsale --profile canary
 
-chaos:     ## deploy with Istio fault injection on the catalog and order-query hops
+chaos:     ## deploy with Istio fault injection on the catalog and order-query hops (requests with x-chaos: inject)
 	skaffold run --kube-context kind-flashsale --profile chaos
 
 test:      ## the README's test command (includes the offline deployment validation)
@@ -21,3 +26,6 @@ test:      ## the README's test command (includes the offline deployment validat
 
 images:    ## build every image and smoke-test it as Kubernetes would run it
 	.ci/images.sh
+
+tools:     ## only install the pinned tools (scripts/install-tools.sh)
+	scripts/install-tools.sh

@@ -2,6 +2,7 @@
 # Deletes the kind cluster scripts/cluster-up.sh created, and everything in it.
 set -euo pipefail
 CLUSTER=${CLUSTER:-flashsale}
+export PATH="$(cd "$(dirname "$0")/.." && pwd)/.tools/bin:$PATH"
 if kind get clusters 2>/dev/null | grep -qx "$CLUSTER"; then
   kind delete cluster --name "$CLUSTER"
 else

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using FlashSale.Deployment.Tests.Support;
 
@@ -9,20 +8,101 @@ public sealed class ImageAndAppIdTests
 {
     public static TheoryData<string> Services => new(Repository.ServiceFolders);
 
+    public static TheoryData<string> ImageProjects => new(Repository.ImageProjects.Keys.Order(StringComparer.Ordinal));
+
+    private static readonly string Dockerfile = Repository.Read("services", "Dockerfile");
+
     [Fact]
-    public void The_chart_skaffold_and_dapr_run_file_list_exactly_the_service_projects()
+    public void Every_web_project_is_in_the_chart_and_every_chart_service_is_a_project_that_ships_an_image()
     {
-        var chartServices = Chart.App.DefaultValues["services"]!.AsObject().Select(pair => pair.Key).Order(StringComparer.Ordinal);
-        var artifacts = Skaffold.Artifacts().Select(a => (string)a["docker"]!["dockerfile"]!).Order(StringComparer.Ordinal);
+        var chartServices = Chart.App.DefaultValues["services"]!.AsObject().Select(pair => pair.Key).ToHashSet();
+        var daprServices = Chart.App.DefaultValues["services"]!.AsObject()
+            .Where(pair => (bool?)pair.Value!["dapr"]!["enabled"] == true).Select(pair => pair.Key).Order(StringComparer.Ordinal);
         var daprApps = Yaml.ParseFile("dapr.yaml")["apps"]!.AsArray().Select(app => (string)app!["appID"]!).Order(StringComparer.Ordinal);
 
-        Assert.Equal(Repository.ServiceFolders, chartServices);
-        Assert.Equal(Repository.ServiceFolders.Select(s => $"services/{s}/Dockerfile"), artifacts);
-        Assert.Equal(Repository.ServiceFolders, daprApps);
+        Assert.Superset(Repository.ServiceFolders.ToHashSet(), chartServices);
+        Assert.Subset(Repository.ImageProjects.Keys.ToHashSet(), chartServices);
+        Assert.Equal(daprServices, daprApps);
     }
 
     [Fact]
-    public void The_issuer_the_chart_gives_identity_is_the_absolute_uri_identity_requires()
+    public void One_dockerfile_builds_every_image_and_names_no_project()
+    {
+        var dockerfiles = Directory.EnumerateFiles(Repository.PathOf("services"), "Dockerfile*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(Repository.Root, file).Replace('\\', '/'));
+
+        Assert.Equal(["services/Dockerfile"], dockerfiles);
+        Assert.Matches(@"(?m)^ARG SERVICE\s*$", Dockerfile);
+        Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/aspnet:[0-9.]+-[a-z]+-chiseled\b", Dockerfile);
+        Assert.Matches(@"(?m)^USER \$APP_UID\s*$", Dockerfile);
+        Assert.Matches(@"(?m)^ENTRYPOINT \[""/app/service""\]\s*$", Dockerfile);
+        // Generic: no service folder or assembly is named, so a new project needs no edit here.
+        Assert.All(Repository.ImageProjects.Keys, service =>
+        {
+            Assert.DoesNotContain($"services/{service}/", Dockerfile, StringComparison.Ordinal);
+            Assert.DoesNotContain(Path.GetFileNameWithoutExtension(Repository.ProjectOf(service)), Dockerfile, StringComparison.Ordinal);
+        });
+        // Only the classic builder's instructions: the local engines this runs on have no BuildKit frontend to pull.
+        Assert.DoesNotMatch(@"(?m)^\s*(RUN|COPY|ADD)\s+--(mount|link|parents)\b", Dockerfile);
+        Assert.DoesNotMatch(@"(?m)^#\s*syntax=", Dockerfile);
+    }
+
+    [Theory]
+    [MemberData(nameof(ImageProjects))]
+    public void A_skaffold_artifact_builds_each_image_project_with_the_one_dockerfile(string service)
+    {
+        var artifact = Assert.Single(Skaffold.ArtifactsBuilding(service));
+
+        Assert.Equal(".", (string?)artifact["context"]);
+        Assert.Equal("services/Dockerfile", (string?)artifact["docker"]!["dockerfile"]);
+        Assert.Equal($"flashsale/{service}", (string?)artifact["image"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void The_skaffold_artifact_builds_the_image_the_chart_deploys(string service)
+    {
+        var image = (string)Assert.Single(Skaffold.ArtifactsBuilding(service))["image"]!;
+        var templates = Skaffold.Release(Chart.App.ReleaseName)["setValueTemplates"]!;
+        var deployed = Chart.App.Render().Single("Deployment", service).Containers.Single(c => (string?)c["name"] == "app");
+
+        Assert.Equal(image, (string?)Chart.App.DefaultValues["services"]![service]!["image"]!["repository"]);
+        Assert.StartsWith($"{image}:", (string?)deployed["image"]);
+        Assert.Equal($"{{{{.IMAGE_REPO_{Skaffold.TemplateKey(image)}}}}}", (string?)templates[$"services.{service}.image.repository"]);
+        Assert.Equal($"{{{{.IMAGE_TAG_{Skaffold.TemplateKey(image)}}}}}", (string?)templates[$"services.{service}.image.tag"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(ImageProjects))]
+    public void The_build_context_holds_everything_the_project_builds_from(string service)
+    {
+        // services/Dockerfile copies the context and builds the project's graph from it; .dockerignore lets through
+        // services/ and the root files listed with '!', so every input must be one of those.
+        var allowed = Repository.Read(".dockerignore").Split('\n').Select(line => line.Trim())
+            .Where(line => line.StartsWith('!')).Select(line => line[1..].TrimEnd('/')).ToHashSet();
+
+        Assert.Contains("services", allowed);
+        foreach (var input in BuildInputs(Repository.ProjectOf(service)))
+        {
+            Assert.True(input.StartsWith("services/", StringComparison.Ordinal) || allowed.Contains(input),
+                $"{service} builds from {input}, which .dockerignore keeps out of the build context");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void A_service_that_serves_grpc_has_a_grpc_port_in_the_chart(string service)
+    {
+        // The image smoke test gives a Grpc.AspNetCore project an h2c endpoint; the chart must give it one too.
+        var servesGrpc = Repository.Read(Path.GetRelativePath(Repository.Root, Repository.ProjectOf(service)))
+            .Contains("Include=\"Grpc.AspNetCore\"", StringComparison.Ordinal);
+        var ports = Chart.App.DefaultValues["services"]![service]!["ports"]!.AsObject();
+
+        Assert.Equal(servesGrpc, ports.ContainsKey("grpc"));
+    }
+
+    [Fact]
+    public void The_issuer_the_chart_gives_the_token_issuer_is_the_absolute_uri_it_requires()
     {
         var identity = Chart.App.Render().Single("Deployment", "identity").Containers.Single(c => (string?)c["name"] == "app");
         var issuer = identity["env"]!.AsArray().Single(e => (string?)e!["name"] == "Identity__Issuer")!["value"]!.GetValue<string>();
@@ -47,53 +127,6 @@ public sealed class ImageAndAppIdTests
 
     [Theory]
     [MemberData(nameof(Services))]
-    public void The_skaffold_artifact_builds_the_image_the_chart_deploys(string service)
-    {
-        Assert.True(File.Exists(Repository.PathOf("services", service, "Dockerfile")), $"services/{service} has no Dockerfile");
-        var artifact = Skaffold.Artifacts().Single(a => (string?)a["docker"]?["dockerfile"] == $"services/{service}/Dockerfile");
-        var image = (string)artifact["image"]!;
-        var templates = Skaffold.Release(Chart.App.ReleaseName)["setValueTemplates"]!;
-        var deployed = Chart.App.Render().Single("Deployment", service).Containers.Single(c => (string?)c["name"] == "app");
-
-        Assert.Equal(".", (string?)artifact["context"]);
-        Assert.Equal(image, (string?)Chart.App.DefaultValues["services"]![service]!["image"]!["repository"]);
-        Assert.StartsWith($"{image}:", (string?)deployed["image"]);
-        Assert.Equal($"{{{{.IMAGE_REPO_{Skaffold.TemplateKey(image)}}}}}", (string?)templates[$"services.{service}.image.repository"]);
-        Assert.Equal($"{{{{.IMAGE_TAG_{Skaffold.TemplateKey(image)}}}}}", (string?)templates[$"services.{service}.image.tag"]);
-    }
-
-    [Theory]
-    [MemberData(nameof(Services))]
-    public void The_dockerfile_copies_everything_the_project_builds_from(string service)
-    {
-        var dockerfile = Repository.Read("services", service, "Dockerfile");
-        var project = Directory.EnumerateFiles(Repository.PathOf("services", service), "*.csproj").Single();
-        var copied = CopiedSources(dockerfile);
-
-        foreach (var input in BuildInputs(project))
-        {
-            Assert.True(copied.Any(source => input == source || input.StartsWith(source + "/", StringComparison.Ordinal)),
-                $"services/{service}/Dockerfile does not COPY {input}, which the build needs");
-        }
-
-        Assert.Contains($"\"{Path.GetFileNameWithoutExtension(project)}.dll\"", dockerfile, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^FROM mcr\.microsoft\.com/dotnet/aspnet:[0-9.]+-[a-z]+-chiseled\b", dockerfile);
-        Assert.Matches(@"(?m)^USER \$APP_UID\s*$", dockerfile);
-    }
-
-    [Theory]
-    [MemberData(nameof(Services))]
-    public void The_dockerfile_exposes_the_ports_the_chart_uses(string service)
-    {
-        var exposed = Regex.Match(Repository.Read("services", service, "Dockerfile"), @"(?m)^EXPOSE (?<ports>.+)$")
-            .Groups["ports"].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToHashSet();
-        var ports = Chart.App.DefaultValues["services"]![service]!["ports"]!.AsObject().Select(p => (int)p.Value!).ToHashSet();
-
-        Assert.Equal(ports, exposed);
-    }
-
-    [Theory]
-    [MemberData(nameof(Services))]
     public void Dapr_app_ids_in_the_chart_equal_the_id_the_code_uses(string service)
     {
         var appId = ServiceSources.AppId(service);
@@ -106,7 +139,7 @@ public sealed class ImageAndAppIdTests
     }
 
     /// <summary>Paths (relative to the repository) a project needs: root build files, its own folder, every project it
-    /// references (transitively) and .proto files it compiles from elsewhere.</summary>
+    /// references (transitively) and files it includes from elsewhere (.proto, shared sources).</summary>
     private static IEnumerable<string> BuildInputs(string projectPath)
     {
         var inputs = new SortedSet<string>(StringComparer.Ordinal) { "global.json", "Directory.Build.props", "Directory.Packages.props" };
@@ -119,15 +152,18 @@ public sealed class ImageAndAppIdTests
                 continue;
             }
 
-            var xml = XDocument.Load(project);
-            foreach (var include in xml.Descendants("ProjectReference").Select(e => (string?)e.Attribute("Include")).OfType<string>())
+            foreach (var include in XDocument.Load(project).Descendants().Select(e => (string?)e.Attribute("Include")).OfType<string>()
+                         .Select(include => include.Replace('\\', '/')).Where(include => include.StartsWith("../", StringComparison.Ordinal)))
             {
-                pending.Enqueue(Path.GetFullPath(Path.Combine(folder, include.Replace('\\', '/'))));
-            }
-
-            foreach (var proto in xml.Descendants("Protobuf").Select(e => (string?)e.Attribute("Include")).OfType<string>())
-            {
-                inputs.Add(Relative(Path.GetDirectoryName(Path.GetFullPath(Path.Combine(folder, proto.Replace('\\', '/'))))!));
+                var target = Path.GetFullPath(Path.Combine(folder, include));
+                if (target.EndsWith(".csproj", StringComparison.Ordinal))
+                {
+                    pending.Enqueue(target);
+                }
+                else
+                {
+                    inputs.Add(Relative(Path.GetDirectoryName(target)!));
+                }
             }
         }
 
@@ -135,13 +171,4 @@ public sealed class ImageAndAppIdTests
     }
 
     private static string Relative(string path) => Path.GetRelativePath(Repository.Root, path).Replace('\\', '/');
-
-    /// <summary>Build-context paths of the COPY instructions (every argument but the destination; not COPY --from).</summary>
-    private static HashSet<string> CopiedSources(string dockerfile) => dockerfile
-        .Split('\n')
-        .Select(line => line.Trim())
-        .Where(line => line.StartsWith("COPY ", StringComparison.Ordinal) && !line.Contains("--from", StringComparison.Ordinal))
-        .SelectMany(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
-        .Select(source => source.TrimEnd('/'))
-        .ToHashSet();
 }

@@ -55,6 +55,27 @@ public sealed class MessagingAndDaprTests
     }
 
     [Fact]
+    public void Every_outbox_internal_topic_has_its_partitions_declared_in_values()
+    {
+        // Every saved order passes the outbox's internal topic before reaching its topic: its partitions are sized in
+        // values (kafka.outbox[].partitions), never a hidden default, and at least as many as the topic's.
+        var kafka = Chart.Infra.DefaultValues["kafka"]!;
+        var outbox = kafka["outbox"]!.AsArray();
+
+        Assert.NotEmpty(outbox);
+        foreach (var entry in outbox)
+        {
+            var partitions = (int?)entry!["partitions"];
+            Assert.True(partitions is > 0, $"kafka.outbox entry {entry["appId"]}/{entry["topic"]} declares no partitions");
+            var internalTopic = $"{Chart.App.Namespace}{entry["appId"]}{entry["topic"]}outbox";
+            var topic = kafka["topics"]!.AsArray().Single(t => (string?)t!["name"] == (string?)entry["topic"])!;
+            Assert.Equal(partitions, KafkaTopics()[internalTopic]);
+            Assert.Equal(partitions, ComposeTopics()[$"default{entry["appId"]}{entry["topic"]}outbox"]);
+            Assert.True(partitions >= (int)topic["partitions"]!, $"{internalTopic} has fewer partitions than {topic["name"]}");
+        }
+    }
+
+    [Fact]
     public void Every_published_topic_has_a_subscriber_and_every_subscription_a_publisher()
     {
         var publishers = Repository.ServiceFolders.SelectMany(s => ServiceSources.PublishedTopics(s).Select(t => (Topic: t, Service: s))).ToList();
@@ -118,8 +139,8 @@ public sealed class MessagingAndDaprTests
             .Select(node => new Manifest(node.AsObject()))
             .Where(m => m.Kind == "Component" && !((string?)m.Spec!["type"])!.StartsWith("secretstores.", StringComparison.Ordinal))
             .ToDictionary(m => m.Name);
-        string[] sameEverywhere = ["tableName", "outboxPublishPubsub", "outboxPublishTopic", "outboxDiscardWhenMissingState",
-            "actorStateStore", "consumerGroup", "clientID", "authType", "initialOffset", "disableTls"];
+        string[] sameEverywhere = ["tableName", "metadataTableName", "outboxPublishPubsub", "outboxPublishTopic", "outboxDiscardWhenMissingState",
+            "actorStateStore", "consumerGroup", "clientID", "authType", "initialOffset", "disableTls", "enableTLS"];
 
         Assert.Equal(local.Keys.Order(StringComparer.Ordinal), Components.Select(c => c.Name).Order(StringComparer.Ordinal));
         foreach (var component in Components)
@@ -136,25 +157,101 @@ public sealed class MessagingAndDaprTests
         }
     }
 
-    [Fact]
-    public void Components_reach_the_infrastructure_the_infra_chart_deploys()
+    [Theory]
+    [InlineData(Chart.DefaultProfile)]
+    [InlineData("production")]
+    public void Components_reach_the_infrastructure_the_infra_chart_deploys(string profile)
     {
-        var kafka = Infra.Single("Kafka", (string)Chart.Infra.DefaultValues["kafka"]!["name"]!);
-        var plain = kafka.Spec!["kafka"]!["listeners"]!.AsArray().Single(l => (bool?)l!["tls"] == false)!;
-        var redis = Infra.Single("Service", "redis");
+        var infra = Chart.Infra.Render(Chart.Infra.ProfileNames.Contains(profile) ? profile : Chart.DefaultProfile);
+        var components = Chart.App.Render(profile).OfKind("Component").ToList();
+        var kafka = infra.Single("Kafka", (string)Chart.Infra.DefaultValues["kafka"]!["name"]!);
+        var pubsub = components.Single("Component", PubSub);
+        var listener = Assert.Single(kafka.Spec!["kafka"]!["listeners"]!.AsArray())!;
+        var authentication = (string?)listener["authentication"]?["type"];
 
-        Assert.Equal($"{kafka.Name}-kafka-bootstrap.{InfraNamespace}.svc.cluster.local:{plain["port"]}",
-            MetadataValue(Components.Single("Component", PubSub), "brokers"));
-        Assert.Equal($"redis.{InfraNamespace}.svc.cluster.local:{redis.Spec!["ports"]![0]!["port"]}",
-            MetadataValue(Components.Single("Component", "orderview-store"), "redisHost"));
-
-        // Every secret a component reads is created, with that key, in the application's namespace.
-        foreach (var reference in Components.SelectMany(c => c.Spec!["metadata"]!.AsArray()).Select(m => m!["secretKeyRef"]).OfType<JsonObject>())
+        // The brokers address is the listener's, and the component speaks what the listener demands.
+        Assert.Equal($"{kafka.Name}-kafka-bootstrap.{InfraNamespace}.svc.cluster.local:{listener["port"]}", MetadataValue(pubsub, "brokers"));
+        Assert.Equal((bool)listener["tls"]! ? "false" : "true", MetadataValue(pubsub, "disableTls"));
+        Assert.Equal(authentication is null ? "none" : "password", MetadataValue(pubsub, "authType"));
+        if (authentication == "scram-sha-512")
         {
-            var secret = Infra.OfKind("Secret").SingleOrDefault(s => s.Name == (string?)reference["name"] && s.Namespace == Chart.App.Namespace);
+            Assert.Equal("SHA-512", MetadataValue(pubsub, "saslMechanism"));
+            Assert.Equal("{appID}", MetadataValue(pubsub, "saslUsername"));
+            Assert.NotNull(Metadata(pubsub, "caCert")?["secretKeyRef"]);
+        }
+
+        if (profile != Chart.DefaultProfile)
+        {
+            return;
+        }
+
+        // On a laptop the infra chart creates every secret a component reads, with that key, in the app's namespace,
+        // and the Redis address in it is the infra chart's Redis.
+        foreach (var reference in components.SelectMany(c => c.Spec!["metadata"]!.AsArray()).Select(m => m!["secretKeyRef"]).OfType<JsonObject>())
+        {
+            var secret = infra.OfKind("Secret").SingleOrDefault(s => s.Name == (string?)reference["name"] && s.Namespace == Chart.App.Namespace);
             Assert.True(secret is not null, $"no Secret {reference["name"]} in namespace {Chart.App.Namespace}");
             Assert.NotNull(secret.Document["stringData"]?[(string)reference["key"]!]);
         }
+
+        var redisHost = Metadata(components.Single("Component", "orderview-store"), "redisHost")!["secretKeyRef"]!;
+        var redis = infra.Single("Service", "redis");
+        Assert.Equal($"redis.{InfraNamespace}.svc.cluster.local:{redis.Spec!["ports"]![0]!["port"]}",
+            (string?)infra.Single("Secret", (string)redisHost["name"]!).Document["stringData"]![(string)redisHost["key"]!]);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppProfiles))]
+    public void State_stores_sharing_a_database_each_have_their_own_metadata_table(string profile)
+    {
+        // state.postgresql v1 records its schema version under one key of its metadata table; two stores sharing that
+        // table in one database would let the second skip creating its own state table (components-contrib
+        // common/component/sql/migrations.go).
+        var stores = Chart.App.Render(profile).OfKind("Component").Where(c => (string?)c.Spec!["type"] == "state.postgresql").ToList();
+        var local = LocalComponents().Where(c => (string?)c.Spec!["type"] == "state.postgresql").ToList();
+
+        foreach (var set in new[] { stores, local })
+        {
+            Assert.NotEmpty(set);
+            foreach (var database in set.GroupBy(DatabaseOf))
+            {
+                var tables = database.Select(store => MetadataValue(store, "metadataTableName") ?? "dapr_metadata").ToList();
+                Assert.True(tables.Distinct().Count() == tables.Count,
+                    $"stores {string.Join(", ", database.Select(s => s.Name))} share one database and the metadata table(s) {string.Join(", ", tables)}");
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AppProfiles))]
+    public void Deliveries_to_subscribers_have_no_circuit_breaker(string profile)
+    {
+        // daprd treats an open inbound breaker as a permanent failure: every delivery is dead-lettered while it is open
+        // (pkg/resiliency/policy.go, pkg/runtime/subscription). Component breakers are keyed by component name, so an
+        // inbound one would also fail the outbox's publishes fast.
+        foreach (var resiliency in new[] { Assert.Single(Chart.App.Render(profile).OfKind("Resiliency")), new Manifest(Yaml.ParseFile("components", "resiliency.yaml")) })
+        {
+            var inbound = resiliency.Spec!["targets"]!["components"]![PubSub]!["inbound"]!;
+            Assert.Null(inbound["circuitBreaker"]);
+            Assert.NotNull(inbound["retry"]);
+            Assert.Null(resiliency.Spec!["policies"]!["circuitBreakers"]?["DefaultComponentInboundCircuitBreakerPolicy"]);
+        }
+    }
+
+    [Fact]
+    public void A_change_to_a_dapr_resource_rolls_the_pods_and_nothing_else_does()
+    {
+        // Running sidecars never reload Components, Resiliency or Configuration.
+        static IReadOnlyDictionary<string, string> Checksums(params string[] set) => Helm.Template(Chart.App, Chart.DefaultProfile, [.. set.SelectMany(s => new[] { "--set", s })])
+            .Manifests().OfKind("Deployment").ToDictionary(d => d.Name, d => d.PodAnnotations.GetValueOrDefault("checksum/dapr") ?? "");
+
+        var before = Checksums("global.imagePullPolicy=IfNotPresent");
+        var resiliency = Checksums("dapr.resiliency.catalog.timeout=3s");
+        var unrelated = Checksums("services.catalog.resources.requests.cpu=70m");
+
+        Assert.All(before, pair => Assert.Matches("^[0-9a-f]{64}$", pair.Value));
+        Assert.All(before, pair => Assert.NotEqual(pair.Value, resiliency[pair.Key]));
+        Assert.Equal(before, unrelated);
     }
 
     [Fact]
@@ -175,7 +272,10 @@ public sealed class MessagingAndDaprTests
         {
             Assert.NotNull(policies["timeouts"]![(string)target["timeout"]!]);
             Assert.NotNull(policies["retries"]![(string)target["retry"]!]);
-            Assert.NotNull(policies["circuitBreakers"]![(string)target["circuitBreaker"]!]);
+            if ((string?)target["circuitBreaker"] is { } breaker)
+            {
+                Assert.NotNull(policies["circuitBreakers"]![breaker]);
+            }
         }
 
         Assert.Equal("grpc", App.Single("Deployment", "catalog").PodAnnotations["dapr.io/app-protocol"]);
@@ -205,6 +305,24 @@ public sealed class MessagingAndDaprTests
         Assert.Null(configuration.Spec!["mtls"]);   // Dapr mTLS is off at the control plane (ADR 0010), not here
         Assert.Equal(false, (bool?)Yaml.ParseFile("charts", "upstream", "dapr.yaml")["global"]!["mtls"]!["enabled"]);
     }
+
+    public static TheoryData<string> AppProfiles => new(Chart.App.ProfileNames);
+
+    private static IEnumerable<Manifest> LocalComponents() => Directory.EnumerateFiles(Repository.PathOf("components"), "*.yaml")
+        .SelectMany(file => Yaml.ParseAll(File.ReadAllText(file)))
+        .Select(node => new Manifest(node.AsObject()))
+        .Where(m => m.Kind == "Component");
+
+    /// <summary>Which database a store's connection names: the secret (and key) it reads, or its literal value.</summary>
+    private static string DatabaseOf(Manifest store) => Metadata(store, "connectionString") switch
+    {
+        { } item when item["secretKeyRef"] is JsonObject reference => $"{reference["name"]}/{reference["key"]}",
+        { } item => item["value"]?.ToString() ?? "",
+        null => "",
+    };
+
+    private static JsonNode? Metadata(Manifest component, string name) =>
+        component.Spec!["metadata"]!.AsArray().SingleOrDefault(m => (string?)m!["name"] == name);
 
     private static Dictionary<string, int> KafkaTopics() => Infra.OfKind("KafkaTopic")
         .ToDictionary(t => (string?)t.Spec!["topicName"] ?? t.Name, t => (int)t.Spec!["partitions"]!);

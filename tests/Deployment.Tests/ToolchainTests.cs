@@ -53,15 +53,46 @@ public sealed class ToolchainTests
     }
 
     [Fact]
+    public void The_app_release_starts_only_once_kafka_is_ready()
+    {
+        // daprd exits until Kafka is Ready and backs off up to 5 minutes: the app release's own wait could time out
+        // on a slow first run. The infra release therefore ends only when Kafka is Ready (a post-install/upgrade hook).
+        var infra = Chart.Infra.Render();
+        var kafka = (string)Chart.Infra.DefaultValues["kafka"]!["name"]!;
+        var job = Assert.Single(infra.OfKind("Job"), j =>
+            Manifest.Labels(j.Document["metadata"]!["annotations"]).GetValueOrDefault("helm.sh/hook") is { } hook
+            && hook.Contains("post-install", StringComparison.Ordinal) && hook.Contains("post-upgrade", StringComparison.Ordinal));
+        var container = Assert.Single(job.Containers);
+        var arguments = container["args"]!.AsArray().Select(a => (string)a!).ToList();
+        var account = (string)job.PodTemplate["spec"]!["serviceAccountName"]!;
+        var binding = infra.OfKind("RoleBinding").Single(b => b.Document["subjects"]!.AsArray().Any(s => (string?)s!["name"] == account));
+        var role = infra.Single("Role", (string)binding.Document["roleRef"]!["name"]!);
+        var timeout = int.Parse(arguments.Single(a => a.StartsWith("--timeout=", StringComparison.Ordinal))["--timeout=".Length..].TrimEnd('s'));
+        var helmTimeout = Skaffold.Config["deploy"]!["helm"]!["flags"]!["install"]!.AsArray().Select(f => (string)f!).SkipWhile(f => f != "--timeout").ElementAt(1);
+
+        Assert.Equal(["kubectl"], container["command"]!.AsArray().Select(c => (string?)c));
+        Assert.Contains("wait", arguments);
+        Assert.Contains("--for=condition=Ready", arguments);
+        Assert.Contains($"kafkas.kafka.strimzi.io/{kafka}", arguments);
+        Assert.Contains($"--namespace={Chart.Infra.Namespace}", arguments);
+        Assert.Contains(role.Document["rules"]!.AsArray(), rule => rule!["resources"]!.AsArray().Any(r => (string?)r == "kafkas")
+            && new[] { "get", "watch" }.All(verb => rule["verbs"]!.AsArray().Any(v => (string?)v == verb)));
+        Assert.Equal(true, (bool?)Skaffold.Release(Chart.Infra.ReleaseName)["wait"]);
+        Assert.True(TimeSpan.Parse($"00:{helmTimeout.TrimEnd('m')}:00") > TimeSpan.FromSeconds(timeout), "helm gives up before the hook does");
+    }
+
+    [Fact]
     public void Every_values_file_skaffold_names_exists_and_profiles_cover_canary_and_chaos()
     {
+        var valuesPatches = Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray())
+            .Where(p => ((string?)p!["path"])?.EndsWith("/valuesFiles/-", StringComparison.Ordinal) == true).ToList();
         var files = Releases.SelectMany(r => r["valuesFiles"]?.AsArray() ?? [])
-            .Concat(Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray()).Select(p => p!["value"]))
+            .Concat(valuesPatches.Select(p => p!["value"]))
             .Select(f => (string)f!);
 
         Assert.All(files, file => Assert.True(File.Exists(Repository.PathOf(file)), $"{file} does not exist"));
         // Profiles patch releases by index: each values file must land on the release of its own chart.
-        foreach (var patch in Skaffold.Config["profiles"]!.AsArray().SelectMany(p => p!["patches"]!.AsArray()))
+        foreach (var patch in valuesPatches)
         {
             var index = int.Parse(((string)patch!["path"]!).Split('/')[4]);
             var release = Releases[index];
@@ -78,9 +109,9 @@ public sealed class ToolchainTests
     {
         var node = Yaml.ParseFile("kind-cluster.yaml")["nodes"]!.AsArray().Single()!;
         var mapping = node["extraPortMappings"]!.AsArray().Single()!;
-        var ingressPorts = Yaml.ParseFile("charts", "upstream", "istio-gateway.yaml")["service"]!["ports"]!.AsArray();
+        var ingressPorts = Yaml.ParseFile("charts", "upstream", "istio-ingressgateway.yaml")["service"]!["ports"]!.AsArray();
 
-        Assert.Equal("NodePort", (string?)Yaml.ParseFile("charts", "upstream", "istio-gateway.yaml")["service"]!["type"]);
+        Assert.Equal("NodePort", (string?)Yaml.ParseFile("charts", "upstream", "istio-ingressgateway.yaml")["service"]!["type"]);
         Assert.Contains(ingressPorts, p => (int?)p!["nodePort"] == (int)mapping["containerPort"]! && (int?)p["port"] == 80);
         Assert.Equal("127.0.0.1", (string?)mapping["listenAddress"]);
         Assert.StartsWith($"kindest/node:v{Helm.KubeVersion[..Helm.KubeVersion.LastIndexOf('.')]}.", (string?)node["image"]);

@@ -26,8 +26,8 @@ public sealed partial class WorkloadTests
         Assert.Equal("/healthz", (string?)app["startupProbe"]!["httpGet"]!["path"]);
         Assert.All(new[] { "livenessProbe", "readinessProbe", "startupProbe" },
             probe => Assert.Contains((string?)app[probe]!["httpGet"]!["port"], ports));
-        // The endpoints come from ServiceDefaults, which every service's Program.cs wires in.
-        Assert.Contains("UseServiceDefaults()", Repository.Read("services", service, "Program.cs"), StringComparison.Ordinal);
+        // The endpoints come from ServiceDefaults, which every service wires in.
+        Assert.True(ServiceSources.UsesServiceDefaults(service), $"{service} does not call UseServiceDefaults()");
         Assert.Contains("MapHealthChecks(\"/healthz\"", defaults, StringComparison.Ordinal);
         Assert.Contains("MapHealthChecks(\"/readyz\"", defaults, StringComparison.Ordinal);
     }
@@ -128,7 +128,7 @@ public sealed partial class WorkloadTests
 
         Assert.All(values, file => Assert.DoesNotMatch(SecretKey(), Repository.Read(file)));
         Assert.All(Chart.Infra.Render().OfKind("Secret"), secret => Assert.Contains(secret.Name,
-            new[] { "postgres-credentials", "redis-credentials", "flashsale-postgres-connection", "flashsale-redis-password" }));
+            new[] { "postgres-credentials", "redis-credentials", "flashsale-postgres-connection", "flashsale-redis" }));
     }
 
     private static JsonObject AppContainer(Manifest deployment) => deployment.Containers.Single(c => (string?)c["name"] == "app");

@@ -45,6 +45,9 @@ in-cluster Jaeger), metrics to a Prometheus endpoint, logs to the collector's ow
 {{- if and (not $traces) $obs.jaeger.enabled -}}
 {{- $traces = printf "%s:4317" (include "infra.host" (dict "root" $ "name" "jaeger")) -}}
 {{- end -}}
+{{- if not $traces -}}
+{{- fail "observability.tracesEndpoint is required without the in-cluster Jaeger: your tracing backend's OTLP gRPC host:port" -}}
+{{- end -}}
 receivers:
   otlp:
     protocols:
@@ -54,11 +57,9 @@ processors:
   memory_limiter: { check_interval: 1s, limit_percentage: 80, spike_limit_percentage: 25 }
   batch: {}
 exporters:
-  {{- if $traces }}
   otlp/traces:
     endpoint: {{ $traces | quote }}
     tls: { insecure: {{ not $obs.tracesTls }} }
-  {{- end }}
   prometheus: { endpoint: "0.0.0.0:8889" }
   debug: { verbosity: basic }
 extensions:
@@ -69,7 +70,7 @@ service:
     traces:
       receivers: [otlp]
       processors: [memory_limiter, batch]
-      exporters: [{{ ternary "otlp/traces" "debug" (not (empty $traces)) }}]
+      exporters: [otlp/traces]
     metrics:
       receivers: [otlp]
       processors: [memory_limiter, batch]
@@ -78,4 +79,14 @@ service:
       receivers: [otlp]
       processors: [memory_limiter, batch]
       exporters: [debug]
+{{- end }}
+
+{{/* The Kafka listener apps use: plaintext on a laptop, TLS with SCRAM-SHA-512 when kafka.clientAuthentication is on. */}}
+{{- define "infra.kafkaClientPort" -}}
+{{- ternary 9092 9093 (eq .Values.kafka.clientAuthentication "none") -}}
+{{- end }}
+
+{{/* Dapr's outbox internal topic of one kafka.outbox entry: {namespace}{appID}{topic}outbox. */}}
+{{- define "infra.outboxTopic" -}}
+{{- printf "%s%s%soutbox" .root.Values.appNamespace .outbox.appId .outbox.topic -}}
 {{- end }}

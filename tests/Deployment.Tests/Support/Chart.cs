@@ -45,7 +45,21 @@ public sealed record Chart(string Name, string ReleaseName, string Namespace)
 
     public JsonObject DefaultValues => Yaml.ParseFile(Directory, "values.yaml");
 
+    /// <summary>The profile rendered as a site deploys it: with the site's values (Sites/&lt;chart&gt;-&lt;profile&gt;.yaml)
+    /// when the profile requires some.</summary>
     public IReadOnlyList<Manifest> Render(string profile = DefaultProfile) => Helm.Template(this, profile).Manifests();
+
+    /// <summary>The values a site supplies for a profile (what the profile marks as required), or null.</summary>
+    public string? SiteValues(string profile)
+    {
+        var file = Path.Combine("tests", "Deployment.Tests", "Sites", $"{Name}-{profile}.yaml");
+        return File.Exists(Repository.PathOf(file)) ? file : null;
+    }
+
+    /// <summary>values.yaml, then values-&lt;profile&gt;.yaml, merged as Helm merges them.</summary>
+    public JsonObject Values(string profile = DefaultProfile) => profile == DefaultProfile
+        ? DefaultValues
+        : Yaml.Merge(DefaultValues, Yaml.ParseFile(Directory, $"values-{profile}.yaml"));
 
     public static Chart Named(string name) => All.Single(chart => chart.Name == name);
 

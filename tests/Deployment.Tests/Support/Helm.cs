@@ -36,8 +36,12 @@ public static class Helm
         return new HelmResult(process.ExitCode, output.Result, error.Result);
     }
 
-    /// <summary>`helm template` of a chart for one profile, rendered once per test run.</summary>
-    public static HelmResult Template(Chart chart, string profile, params string[] extraArguments)
+    /// <summary>`helm template` of a chart for one profile (with the site's values it requires), rendered once per
+    /// test run.</summary>
+    public static HelmResult Template(Chart chart, string profile, params string[] extraArguments) =>
+        Template(chart, profile, withSiteValues: true, extraArguments);
+
+    public static HelmResult Template(Chart chart, string profile, bool withSiteValues, params string[] extraArguments)
     {
         var arguments = new List<string>
         {
@@ -46,6 +50,11 @@ public static class Helm
         if (profile != Chart.DefaultProfile)
         {
             arguments.AddRange(["--values", Path.Combine(chart.Directory, $"values-{profile}.yaml")]);
+        }
+
+        if (withSiteValues && chart.SiteValues(profile) is { } site)
+        {
+            arguments.AddRange(["--values", site]);
         }
 
         arguments.AddRange(extraArguments);

@@ -64,7 +64,7 @@ public sealed class SchemaCatalog
 
         var (group, version) = apiVersion.Split('/') is [var g, var v] ? (g, v) : ("", apiVersion);
         var crd = Path.Combine("crds-catalog", group, $"{kind.ToLowerInvariant()}_{version}.json");
-        if (!File.Exists(Path.Combine(_root, crd)))
+        if (!File.Exists(Path.Combine(_root, crd)) && !File.Exists(Path.Combine(Supplement, crd)))
         {
             return [$"no schema for {apiVersion} {kind} (neither in kubernetes-1.34/gvk-index.json nor {crd})"];
         }
@@ -106,9 +106,13 @@ public sealed class SchemaCatalog
         return schema;
     });
 
+    /// <summary>Schemas from the same official sources that the shared catalog lacks (Schemas/SOURCE.txt).</summary>
+    private static string Supplement => Repository.PathOf("tests", "Deployment.Tests", "Schemas");
+
     private JsonObject Load(string schemaPath)
     {
-        var schema = JsonNode.Parse(File.ReadAllText(Path.Combine(_root, schemaPath)))!.AsObject();
+        var file = File.Exists(Path.Combine(_root, schemaPath)) ? Path.Combine(_root, schemaPath) : Path.Combine(Supplement, schemaPath);
+        var schema = JsonNode.Parse(File.ReadAllText(file))!.AsObject();
         schema.Remove("$schema");   // the dialect is fixed to draft-07 (some files name it without the trailing '#')
         return schema;
     }

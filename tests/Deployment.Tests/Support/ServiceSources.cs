@@ -9,10 +9,31 @@ namespace FlashSale.Deployment.Tests.Support;
 /// </summary>
 public static partial class ServiceSources
 {
+    /// <summary>The Dapr app id the service passes to AddServiceDefaults (in whichever of its sources calls it).</summary>
     public static string? AppId(string service) =>
-        AddServiceDefaults().Match(Repository.Read("services", service, "Program.cs")) is { Success: true } match
-            ? match.Groups["id"].Value
-            : null;
+        AddServiceDefaults().Match(Code(service)) is { Success: true } match ? match.Groups["id"].Value : null;
+
+    /// <summary>Whether the service's code wires in ServiceDefaults (health endpoints, telemetry).</summary>
+    public static bool UsesServiceDefaults(string service) => Code(service).Contains("UseServiceDefaults(", StringComparison.Ordinal);
+
+    /// <summary>App ids the service calls through Dapr service invocation: the constants it hands to the invocation
+    /// APIs (CreateInvocationInvoker, InvokeMethod*, CreateInvokeHttpClient), resolved to their string values.</summary>
+    public static IReadOnlySet<string> InvokedApps(string service)
+    {
+        var code = Code(service);
+        var constants = StringConstant().Matches(code).GroupBy(m => m.Groups["name"].Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Groups["value"].Value, StringComparer.Ordinal);
+        return Invocation().Matches(code)
+            .Select(match => match.Groups["literal"].Success ? match.Groups["literal"].Value
+                : constants.GetValueOrDefault(match.Groups["constant"].Value.Split('.')[^1]))
+            .OfType<string>()
+            .ToHashSet();
+    }
+
+    /// <summary>Whether the service hosts Dapr actors (RegisterActor) or calls them (CreateActorProxy).</summary>
+    public static bool HostsActors(string service) => Code(service).Contains("RegisterActor<", StringComparison.Ordinal);
+
+    public static bool CallsActors(string service) => Code(service).Contains("CreateActorProxy<", StringComparison.Ordinal);
 
     /// <summary>FlashSale.Contracts.Topics: constant name -> topic.</summary>
     public static IReadOnlyDictionary<string, string> Topics { get; } = ReadTopics();
@@ -27,7 +48,8 @@ public static partial class ServiceSources
     {
         var code = Code(service);
         return Events
-            .Where(pair => Regex.IsMatch(code, $@"\bnew\s+(global::)?([\w.]+\.)?{pair.Key}\s*\("))
+            // Qualified only by the contracts' namespace: ReservationOutcome.SoldOut is not the SoldOut event.
+            .Where(pair => Regex.IsMatch(code, $@"(?<![\w.])new\s+(global::)?((FlashSale\.)?Contracts\.([A-Z]\w*\.)*)?{pair.Key}\s*\("))
             .Select(pair => pair.Value)
             .ToHashSet();
     }
@@ -76,8 +98,14 @@ public static partial class ServiceSources
     [GeneratedRegex(@"\[CloudEventType\(\s*""[^""]+""\s*,\s*Topics\.(?<topic>\w+)\s*\)\]\s*public\s+(sealed\s+)?record\s+(?<record>\w+)")]
     private static partial Regex EventRecord();
 
-    [GeneratedRegex(@"AddTopicSubscription\(\s*Topics\.(?<topic>\w+)\s*\)")]
+    [GeneratedRegex(@"\w*TopicSubscription\w*\(\s*(FlashSale\.Contracts\.)?Topics\.(?<topic>\w+)\s*\)")]
     private static partial Regex Subscription();
+
+    [GeneratedRegex(@"const\s+string\s+(?<name>\w+)\s*=\s*""(?<value>[^""]*)""")]
+    private static partial Regex StringConstant();
+
+    [GeneratedRegex(@"\b(CreateInvocationInvoker|InvokeMethod\w*|CreateInvokeHttpClient|CreateInvokeMethodRequest)\s*(<[^>]*>)?\(\s*(""(?<literal>[a-z0-9-]+)""|(?<constant>[\w.]+))")]
+    private static partial Regex Invocation();
 
     [GeneratedRegex(@"const\s+string\s+\w+\s*=\s*""(?<name>[a-z0-9]+(-[a-z0-9]+)*-store)""")]
     private static partial Regex StoreLiteral();

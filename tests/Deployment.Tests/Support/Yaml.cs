@@ -29,6 +29,24 @@ public static partial class Yaml
     public static JsonObject ParseFile(params string[] repositoryPath) =>
         Parse(Repository.Read(repositoryPath)).AsObject();
 
+    /// <summary>Helm's merge of values files: maps merge key by key, anything else (lists too) is replaced.</summary>
+    public static JsonObject Merge(JsonObject under, JsonObject over)
+    {
+        var merged = under.DeepClone().AsObject();
+        foreach (var (key, value) in over)
+        {
+            merged[key] = merged[key] is JsonObject existing && value is JsonObject overriding
+                ? Merge(existing, overriding)
+                : value?.DeepClone();
+        }
+
+        return merged;
+    }
+
+    /// <summary>The node at a dotted path (a.b.c), or null.</summary>
+    public static JsonNode? At(JsonNode? node, string dottedPath) =>
+        dottedPath.Split('.').Aggregate(node, (current, key) => current is JsonObject obj ? obj[key] : null);
+
     private static JsonNode? ToJson(YamlNode node) => node switch
     {
         YamlMappingNode mapping => ToObject(mapping),

@@ -18,24 +18,26 @@ Call with (dict "root" $ "name" "catalog" "svc" $svc "version" "v1").
 {{- else -}}
 {{- $_ := set $env "ASPNETCORE_HTTP_PORTS" (toString $svc.ports.http) -}}
 {{- end -}}
-{{- if eq .name "gateway" -}}
-{{- range $backend := $root.Values.gatewayBackends -}}
+{{- range $backend := $svc.proxy.backends -}}
 {{- $_ := set $env (printf "ReverseProxy__Clusters__%s__Destinations__default__Address" $backend) (include "flashsale.url" (dict "root" $root "name" $backend)) -}}
 {{- end -}}
-{{- $identity := include "flashsale.url" (dict "root" $root "name" "identity") -}}
-{{- $_ := set $env "Authentication__MetadataAddress" (printf "%s%s" $identity $root.Values.auth.discoveryPath) -}}
-{{- /* The client's address from X-Forwarded-For (the ingress appends it), so anonymous rate limits are per client,
-     not one bucket for everyone behind the ingress. */ -}}
+{{- if $svc.auth.validatesTokens -}}
+{{- $issuer := include "flashsale.url" (dict "root" $root "name" (include "flashsale.tokenIssuer" $root)) -}}
+{{- $_ := set $env "Authentication__MetadataAddress" (printf "%s%s" $issuer $root.Values.auth.discoveryPath) -}}
+{{- end -}}
+{{- if $svc.ingress.paths -}}
+{{- /* Behind the ingress: the client's address from X-Forwarded-For (the ingress appends it), so anonymous rate limits
+     are per client, not one bucket for everyone behind the ingress. */ -}}
 {{- $_ := set $env "ASPNETCORE_FORWARDEDHEADERS_ENABLED" "true" -}}
 {{- end -}}
-{{- if eq .name "identity" -}}
+{{- if $svc.auth.issuesTokens -}}
 {{- $_ := set $env "Identity__Issuer" $root.Values.auth.issuer -}}
 {{- end -}}
 {{- range $key, $value := mergeOverwrite $env $svc.env }}
 - name: {{ $key }}
   value: {{ $value | quote }}
 {{- end }}
-{{- if eq .name "identity" }}
+{{- if $svc.auth.issuesTokens }}
 - name: Identity__SigningKey
   valueFrom:
     secretKeyRef:
@@ -84,6 +86,14 @@ spec:
         kubectl.kubernetes.io/default-container: app
         # The app (and daprd) start only once Envoy is ready, so their first outbound calls do not fail.
         proxy.istio.io/config: '{"holdApplicationUntilProxyStarts": true}'
+        {{- with $root.Values.istio.sidecarResources }}
+        sidecar.istio.io/proxyCPU: {{ .requests.cpu | quote }}
+        sidecar.istio.io/proxyMemory: {{ .requests.memory | quote }}
+        {{- with .limits.cpu }}
+        sidecar.istio.io/proxyCPULimit: {{ . | quote }}
+        {{- end }}
+        sidecar.istio.io/proxyMemoryLimit: {{ .limits.memory | quote }}
+        {{- end }}
         {{- if $svc.dapr.enabled }}
         dapr.io/enabled: "true"
         # daprd's health port: kubelet probes it in plaintext, so Envoy must not demand mTLS there.
@@ -94,14 +104,30 @@ spec:
         dapr.io/config: {{ $dapr.configName }}
         dapr.io/log-as-json: "true"
         dapr.io/log-level: {{ $dapr.logLevel }}
+        dapr.io/internal-grpc-port: {{ $dapr.internalGrpcPort | quote }}
         dapr.io/enable-metrics: "true"
-        dapr.io/metrics-port: "9090"
+        dapr.io/metrics-port: {{ $dapr.metricsPort | quote }}
+        # Istio merges the endpoint these name into Envoy's on :15020 (meshConfig.enablePrometheusMerge), which
+        # monitoring's PodMonitor scrapes: daprd's pub/sub and resiliency metrics behind the alerts.
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ $dapr.metricsPort | quote }}
+        prometheus.io/path: /
         dapr.io/graceful-shutdown-seconds: {{ $dapr.gracefulShutdownSeconds | quote }}
         # Component secrets are resolved by Dapr's operator; the sidecar needs no Kubernetes API token.
         dapr.io/disable-builtin-k8s-secret-store: "true"
         dapr.io/sidecar-cpu-request: {{ $dapr.sidecarResources.requests.cpu | quote }}
         dapr.io/sidecar-memory-request: {{ $dapr.sidecarResources.requests.memory | quote }}
+        {{- with $dapr.sidecarResources.limits.cpu }}
+        dapr.io/sidecar-cpu-limit: {{ . | quote }}
+        {{- end }}
         dapr.io/sidecar-memory-limit: {{ $dapr.sidecarResources.limits.memory | quote }}
+        {{- if ne $dapr.pubsub.security.authentication "none" }}
+        # The app's own Kafka password (pubsub's saslPassword reads it with envRef), from the Secret Strimzi's User
+        # Operator keeps for KafkaUser <app id>.
+        dapr.io/env-from-secret: {{ printf "KAFKA_SASL_PASSWORD=%s:password" .name | quote }}
+        {{- end }}
+        # Running sidecars never reload Components, Resiliency or Configuration: a change to them rolls the pods.
+        checksum/dapr: {{ include "flashsale.daprChecksum" $root }}
         {{- if $svc.dapr.appHealthCheck }}
         # Dapr stops delivering messages to an app whose /healthz fails, instead of piling up retries.
         dapr.io/enable-app-health-check: "true"
@@ -137,7 +163,7 @@ spec:
           env:
             {{- include "flashsale.env" (dict "root" $root "name" .name "svc" $svc "version" .version) | trim | nindent 12 }}
           {{- $usersSecret := include "flashsale.identityUsersSecret" $root }}
-          {{- if and (eq .name "identity") $usersSecret }}
+          {{- if and $svc.auth.issuesTokens $usersSecret }}
           envFrom:
             - secretRef:
                 name: {{ $usersSecret }}
