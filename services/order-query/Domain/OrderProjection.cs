@@ -37,60 +37,51 @@ public static class OrderProjection
         ApplyOrderEvent(view, requested.OrderId, requested.CustomerId, requested.Version, requested.OccurredAt, status: null,
             current => current with { RefundRequestedAt = requested.OccurredAt });
 
-    public static OrderView? Apply(OrderView? view, PaymentSucceeded succeeded)
-    {
-        var current = view ?? Unseen(succeeded.OrderId, succeeded.OccurredAt);
-        return current.Payment.PaidAt is not null
-            ? null
-            : Touch(current with
+    public static OrderView? Apply(OrderView? view, PaymentSucceeded succeeded) =>
+        ApplyFact(view, succeeded.OrderId, succeeded.OccurredAt, current => current.Payment.PaidAt is not null, current => current with
+        {
+            Payment = current.Payment.Advance(PaymentStatus.Succeeded) with
             {
-                Payment = current.Payment.Advance(PaymentStatus.Succeeded) with
-                {
-                    PaymentId = succeeded.PaymentId,
-                    Amount = succeeded.Amount,
-                    Currency = succeeded.Currency,
-                    PaidAt = succeeded.OccurredAt,
-                },
-            }, succeeded.OccurredAt);
-    }
+                PaymentId = succeeded.PaymentId,
+                Amount = succeeded.Amount,
+                Currency = succeeded.Currency,
+                PaidAt = succeeded.OccurredAt,
+            },
+        });
 
-    public static OrderView? Apply(OrderView? view, PaymentFailed failed)
-    {
-        var current = view ?? Unseen(failed.OrderId, failed.OccurredAt);
-        return current.Payment.FailedAt is not null
-            ? null
-            : Touch(current with
-            {
-                Payment = current.Payment.Advance(PaymentStatus.Failed) with { FailureReason = failed.Reason, FailedAt = failed.OccurredAt },
-            }, failed.OccurredAt);
-    }
+    public static OrderView? Apply(OrderView? view, PaymentFailed failed) =>
+        ApplyFact(view, failed.OrderId, failed.OccurredAt, current => current.Payment.FailedAt is not null, current => current with
+        {
+            Payment = current.Payment.Advance(PaymentStatus.Failed) with { FailureReason = failed.Reason, FailedAt = failed.OccurredAt },
+        });
 
-    public static OrderView? Apply(OrderView? view, PaymentRefunded refunded)
-    {
-        var current = view ?? Unseen(refunded.OrderId, refunded.OccurredAt);
-        return current.Payment.RefundedAt is not null
-            ? null
-            : Touch(current with
+    public static OrderView? Apply(OrderView? view, PaymentRefunded refunded) =>
+        ApplyFact(view, refunded.OrderId, refunded.OccurredAt, current => current.Payment.RefundedAt is not null, current => current with
+        {
+            Payment = current.Payment.Advance(PaymentStatus.Refunded) with
             {
-                Payment = current.Payment.Advance(PaymentStatus.Refunded) with
-                {
-                    PaymentId = current.Payment.PaymentId ?? refunded.PaymentId,
-                    Amount = current.Payment.Amount ?? refunded.Amount,
-                    Currency = current.Payment.Currency ?? refunded.Currency,
-                    RefundedAt = refunded.OccurredAt,
-                },
-            }, refunded.OccurredAt);
-    }
+                PaymentId = current.Payment.PaymentId ?? refunded.PaymentId,
+                Amount = current.Payment.Amount ?? refunded.Amount,
+                Currency = current.Payment.Currency ?? refunded.Currency,
+                RefundedAt = refunded.OccurredAt,
+            },
+        });
 
-    public static OrderView? Apply(OrderView? view, ReservationExpired expired)
+    public static OrderView? Apply(OrderView? view, ReservationExpired expired) =>
+        ApplyFact(view, expired.OrderId, expired.OccurredAt, current => current.ExpiredReservations.ContainsKey(expired.Sku), current => current with
+        {
+            ExpiredReservations = new Dictionary<string, int>(current.ExpiredReservations) { [expired.Sku] = expired.Quantity },
+        });
+
+    /// <summary>
+    /// An event that records a fact beside the order's own versioned transitions (a payment outcome, an expiry): applied
+    /// once, recognised as a duplicate by the fact itself.
+    /// </summary>
+    private static OrderView? ApplyFact(
+        OrderView? view, string orderId, DateTimeOffset occurredAt, Func<OrderView, bool> alreadyApplied, Func<OrderView, OrderView> record)
     {
-        var current = view ?? Unseen(expired.OrderId, expired.OccurredAt);
-        return current.ExpiredReservations.ContainsKey(expired.Sku)
-            ? null
-            : Touch(current with
-            {
-                ExpiredReservations = new Dictionary<string, int>(current.ExpiredReservations) { [expired.Sku] = expired.Quantity },
-            }, expired.OccurredAt);
+        var current = view ?? Unseen(orderId, occurredAt);
+        return alreadyApplied(current) ? null : Touch(record(current), occurredAt);
     }
 
     private static OrderView? ApplyOrderEvent(
