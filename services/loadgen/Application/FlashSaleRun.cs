@@ -1,0 +1,125 @@
+using FlashSale.LoadGen.Api;
+using FlashSale.LoadGen.Domain;
+
+namespace FlashSale.LoadGen.Application;
+
+/// <summary>
+/// A whole flash-sale run against a gateway: sign in as admin, prepare the sale and the customers (untimed, reported
+/// apart), run the open-loop arrivals of buyers while sampling stock (and, when given, the chaos), wait for the
+/// buyers to finish, audit the invariants, and return the report.
+/// </summary>
+public static class FlashSaleRun
+{
+    /// <summary>
+    /// Runs <paramref name="options"/> over <paramref name="handler"/> (not disposed; one handler with enough
+    /// connections for all buyers). Cancelling stops the run early and still returns the report so far, marked
+    /// interrupted. Throws <see cref="SetupFailedException"/> (one-line message) when the run cannot start.
+    /// </summary>
+    public static async Task<LoadReport> RunAsync(
+        LoadOptions options, HttpMessageHandler handler, IProgress<LiveStats>? progress = null, IChaos? chaos = null,
+        TimeProvider? clock = null, CancellationToken cancellationToken = default)
+    {
+        clock ??= TimeProvider.System;
+        var schedule = new ArrivalSchedule(options.Rate);
+        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = options.Gateway, Timeout = options.RequestTimeout };
+        var gateway = new GatewayClient(http);
+        var startedAt = clock.GetUtcNow();
+
+        progress?.Report(new LiveStats { Phase = $"signing in as {options.Admin.UserName}" });
+        var setup = clock.GetTimestamp();
+        var admin = await SignedInUser.SignInAsync(gateway, options.Admin, clock, cancellationToken, failFastWhenUnreachable: true);
+        progress?.Report(new LiveStats { Phase = options.Sku is null ? "creating the product, its sale and stock" : $"reading {options.Sku}" });
+        var sale = await SaleSetup.PrepareAsync(gateway, admin, options, clock, cancellationToken);
+        var saleSetup = clock.GetElapsedTime(setup);
+
+        var customersSetup = clock.GetTimestamp();
+        var customerCount = options.Customers is CustomerSource.SignedUp generated ? generated.Customers.Count : ((CustomerSource.Existing)options.Customers).Accounts.Count;
+        var customers = await CustomerPool.PrepareAsync(gateway, options.Customers, options.SetupParallelism, clock,
+            new Progress<int>(done => progress?.Report(new LiveStats { Phase = $"signing customers in ({done}/{customerCount})", Sku = sale.Sku })),
+            cancellationToken);
+        var customersTime = clock.GetElapsedTime(customersSetup);
+
+        var statistics = new RunStatistics(clock);
+        var buyer = new BuyerJourney(gateway, new PreparedOrder(sale.Sku, options.Quantity), options, statistics, clock);
+        using var sampling = new CancellationTokenSource();
+        using var chaosStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sampler = new LiveSampler(gateway, admin, sale, schedule, statistics, progress, options.ProgressInterval, clock);
+        statistics.Start();
+        var samplerTask = sampler.RunAsync(sampling.Token);
+        var chaosTask = chaos is null ? Task.CompletedTask : RunChaosAsync(chaos, statistics, chaosStop.Token);
+
+        await OpenLoop.RunAsync(schedule, (arrival, token) =>
+        {
+            if (arrival.Index == schedule.Count - 1)
+            {
+                // The last buyer has arrived: the chaos stops, the buyers in flight finish undisturbed.
+                chaosStop.Cancel();
+            }
+
+            return buyer.RunAsync(arrival, customers.ForArrival(arrival.Index), token);
+        }, clock, cancellationToken);
+        await chaosStop.CancelAsync();
+        await chaosTask;
+
+        var interrupted = cancellationToken.IsCancellationRequested;
+        sampler.Phase = "auditing";
+        // The audit reads the system's own figures even after an interruption; it does not wait for them then.
+        var audit = await SaleAudit.RunAsync(gateway, admin, sale, statistics, options, interrupted, clock, CancellationToken.None);
+        await sampling.CancelAsync();
+        await samplerTask;
+
+        return BuildReport(options, sale, statistics, audit, interrupted, startedAt, schedule,
+            new SetupFigures(Math.Round(saleSetup.TotalSeconds, 3), Math.Round(customersTime.TotalSeconds, 3), customers.SignedUp, customers.Reused));
+    }
+
+    private static async Task RunChaosAsync(IChaos chaos, RunStatistics statistics, CancellationToken stop)
+    {
+        try
+        {
+            await chaos.RunAsync(what => statistics.Record(new ChaosEvent(Math.Round(statistics.Elapsed.TotalSeconds, 1), what)), stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static LoadReport BuildReport(
+        LoadOptions options, PreparedSale sale, RunStatistics statistics, AuditResult audit, bool interrupted, DateTimeOffset startedAt,
+        ArrivalSchedule schedule, SetupFigures setup)
+    {
+        var orders = statistics.Orders.ToList();
+        var scheduled = interrupted ? Math.Min(statistics.Elapsed.TotalSeconds, options.Rate.Duration.TotalSeconds) : options.Rate.Duration.TotalSeconds;
+        var answering = statistics.AnsweringTime.TotalSeconds;
+        return new LoadReport
+        {
+            Gateway = options.Gateway.ToString(),
+            Sku = sale.Sku,
+            StartedAt = startedAt,
+            Interrupted = interrupted,
+            Setup = setup,
+            Throughput = new ThroughputFigures(
+                statistics.Arrivals, Math.Round(scheduled, 3), PerSecond(statistics.Arrivals, scheduled),
+                statistics.Answered, Math.Round(answering, 3), PerSecond(statistics.Answered, answering),
+                orders.Count, PerSecond(orders.Count, answering)),
+            Browse = statistics.Browse.Summary(),
+            Placement = statistics.Placement.Summary(),
+            Settle = statistics.Settle.Summary(),
+            AnswersByStatus = statistics.ByStatus.Snapshot(),
+            AnswersByProblem = statistics.ByProblem.Snapshot(),
+            TimeToSoldOutSeconds = statistics.TimeToSoldOut is { } soldOut ? Math.Round(soldOut.TotalSeconds, 3) : null,
+            Orders = new OrderFigures(
+                orders.Count,
+                orders.Count(order => order.FinalStatus == OrderView.Confirmed),
+                orders.Count(order => order.FinalStatus == OrderView.Cancelled),
+                orders.Count(order => order.FinalStatus is null),
+                orders.Where(order => order.FinalStatus == OrderView.Confirmed).Sum(order => order.Quantity),
+                (int)statistics.GaveUp,
+                (int)statistics.Refused),
+            Stock = new StockFigures(sale.UnitsOnSale, sale.StockBefore, audit.StockAfter, audit.DashboardUnitsSold),
+            Invariants = audit.Invariants,
+            Chaos = statistics.Chaos.ToList(),
+        };
+    }
+
+    private static double PerSecond(long count, double seconds) => seconds > 0 ? Math.Round(count / seconds, 1) : 0;
+}
