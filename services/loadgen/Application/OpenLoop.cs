@@ -38,7 +38,7 @@ public static class OpenLoop
                 }
             }
 
-            var arrival = new Arrival(started, dueAt, start + (long)(dueAt.TotalSeconds * clock.TimestampFrequency));
+            var arrival = new Arrival(started, dueAt, start + (long)Math.Round(dueAt.Ticks * (double)clock.TimestampFrequency / TimeSpan.TicksPerSecond));
             inFlight.Track(Task.Run(() => arrive(arrival, cancellationToken), CancellationToken.None));
         }
 
