@@ -4,8 +4,9 @@ using FlashSale.LoadGen.Domain;
 namespace FlashSale.LoadGen.Application;
 
 /// <summary>
-/// Every interval during the timed phase: samples the SKU's stock (an admin read; the lowest figures feed the
-/// "no negative stock" invariant) and publishes <see cref="LiveStats"/>, with rates over the last interval.
+/// During the timed phase: publishes <see cref="LiveStats"/> every interval (rates over the last interval), and
+/// samples the SKU's stock in a loop of its own, since that read queues behind the buyers' reservations in the SKU's
+/// actor and must not hold the display up. The lowest stock figures feed the "no negative stock" invariant.
 /// </summary>
 internal sealed class LiveSampler(
     GatewayClient gateway, SignedInUser admin, PreparedSale sale, ArrivalSchedule schedule, RunStatistics statistics,
@@ -13,48 +14,60 @@ internal sealed class LiveSampler(
 {
     private long _arrivalsBefore;
     private long _answeredBefore;
-    private long _sampledAt;
+    private long _publishedAt;
 
     public string Phase { get; set; } = "selling";
 
     public async Task RunAsync(CancellationToken stop)
     {
-        _sampledAt = clock.GetTimestamp();
+        _publishedAt = clock.GetTimestamp();
+        var sampling = SampleStockAsync(stop);
         using var timer = new PeriodicTimer(interval, clock);
         try
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await SampleAsync(stop);
+                Publish();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
 
-        await SampleAsync(CancellationToken.None);
+        await sampling;
+        Publish();
     }
 
-    private async Task SampleAsync(CancellationToken cancellationToken)
+    private async Task SampleStockAsync(CancellationToken stop)
     {
         try
         {
-            var answer = await gateway.GetStockAsync(await admin.TokenAsync(cancellationToken), sale.Sku, cancellationToken);
-            if (answer.Value is { } levels)
+            while (!stop.IsCancellationRequested)
             {
-                statistics.Stock.Observe(levels);
+                var answer = await gateway.GetStockAsync(await admin.TokenAsync(stop), sale.Sku, stop);
+                if (answer.Value is { } levels)
+                {
+                    statistics.Stock.Observe(levels);
+                }
+
+                await Task.Delay(interval, clock, stop);
             }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
         catch (SetupFailedException)
         {
-            // The admin could not sign in again just now: this sample shows the last stock seen, the next one retries.
+            // The admin could not sign in again: the display keeps the last stock seen, and the audit reads it anew.
         }
+    }
 
+    private void Publish()
+    {
         var now = clock.GetTimestamp();
-        var seconds = clock.GetElapsedTime(_sampledAt, now).TotalSeconds;
-        var (arrivals, answered) = (statistics.Arrivals, statistics.Answered);
+        var seconds = clock.GetElapsedTime(_publishedAt, now).TotalSeconds;
+        var (arrivals, answered, inFlight) = (statistics.Arrivals, statistics.Answered, statistics.InFlight);
         var stock = statistics.Stock.Latest;
-        var inFlight = statistics.InFlight;
         progress?.Report(new LiveStats
         {
             Phase = arrivals < schedule.Count || Phase != "selling" ? Phase : inFlight > 0 ? "waiting for the last buyers" : Phase,
@@ -74,6 +87,6 @@ internal sealed class LiveSampler(
             StockReserved = stock?.Reserved,
             Chaos = statistics.Chaos.ToList(),
         });
-        (_arrivalsBefore, _answeredBefore, _sampledAt) = (arrivals, answered, now);
+        (_arrivalsBefore, _answeredBefore, _publishedAt) = (arrivals, answered, now);
     }
 }
