@@ -15,6 +15,12 @@ void Interrupt(PosixSignalContext signal)
     }
 }
 
+// Redirected output (a Job's log) is read later, not in an 80-column terminal: the tables may be wider.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 140;
+}
+
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
 return await LoadGenCommand.RunAsync(args, Environment.GetEnvironmentVariable, AnsiConsole.Console, Console.Error, stop.Token);

@@ -33,9 +33,12 @@ public sealed class CustomerPool
     /// <summary>The customers in turn, for closed-loop workloads.</summary>
     public SignedInUser Next() => ForArrival(Interlocked.Increment(ref _next));
 
-    /// <summary>Signs every customer in (signing up the generated ones first), <paramref name="parallelism"/> at a time.</summary>
+    /// <summary>
+    /// Signs every customer in (signing up the generated ones first), <paramref name="parallelism"/> at a time;
+    /// <paramref name="prepared"/> hears how many are ready.
+    /// </summary>
     public static async Task<CustomerPool> PrepareAsync(
-        GatewayClient gateway, CustomerSource source, int parallelism, TimeProvider clock, IProgress<int>? prepared, CancellationToken cancellationToken)
+        GatewayClient gateway, CustomerSource source, int parallelism, TimeProvider clock, Action<int>? prepared, CancellationToken cancellationToken)
     {
         var (accounts, signUp) = source switch
         {
@@ -62,7 +65,7 @@ public sealed class CustomerPool
                 }
 
                 customers[index] = await SignInAsync(gateway, account, clock, signUp, token);
-                prepared?.Report(Interlocked.Increment(ref done));
+                prepared?.Invoke(Interlocked.Increment(ref done));
             });
         return new CustomerPool(customers, created, customers.Length - created);
     }
@@ -98,7 +101,7 @@ public sealed class CustomerPool
         catch (SetupFailedException ex) when (generated && ex is not GatewayUnreachableException)
         {
             throw new SetupFailedException(
-                $"{ex.Message}. If sign-up is not available on this gateway, pass existing customers with --customers FILE; if "
+                $"{ex.Message.TrimEnd('.')}. If sign-up is not available on this gateway, pass existing customers with --customers FILE; if "
                 + "the customer was created by an earlier run, use that run's --customer-secret or another --customer-prefix");
         }
     }

@@ -10,6 +10,8 @@ namespace FlashSale.LoadGen.Application;
 /// </summary>
 public static class FlashSaleRun
 {
+    public const string SigningCustomersIn = "signing customers in";
+
     /// <summary>
     /// Runs <paramref name="options"/> over <paramref name="handler"/> (not disposed; one handler with enough
     /// connections for all buyers). Cancelling stops the run early and still returns the report so far, marked
@@ -28,16 +30,19 @@ public static class FlashSaleRun
         progress?.Report(new LiveStats { Phase = $"signing in as {options.Admin.UserName}" });
         var setup = clock.GetTimestamp();
         var admin = await SignedInUser.SignInAsync(gateway, options.Admin, clock, cancellationToken, failFastWhenUnreachable: true);
-        progress?.Report(new LiveStats { Phase = options.Sku is null ? "creating the product, its sale and stock" : $"reading {options.Sku}" });
-        var sale = await SaleSetup.PrepareAsync(gateway, admin, options, clock, cancellationToken);
-        var saleSetup = clock.GetElapsedTime(setup);
+        var adminTime = clock.GetElapsedTime(setup);
 
+        // Customers first: they are what most often cannot be prepared, and then nothing was created for nothing.
         var customersSetup = clock.GetTimestamp();
-        var customerCount = options.Customers is CustomerSource.SignedUp generated ? generated.Customers.Count : ((CustomerSource.Existing)options.Customers).Accounts.Count;
         var customers = await CustomerPool.PrepareAsync(gateway, options.Customers, options.SetupParallelism, clock,
-            new Progress<int>(done => progress?.Report(new LiveStats { Phase = $"signing customers in ({done}/{customerCount})", Sku = sale.Sku })),
+            done => progress?.Report(new LiveStats { Phase = SigningCustomersIn, CustomersReady = done, Customers = options.Customers.Count }),
             cancellationToken);
         var customersTime = clock.GetElapsedTime(customersSetup);
+
+        progress?.Report(new LiveStats { Phase = options.Sku is null ? "creating the product, its sale and stock" : $"reading {options.Sku}" });
+        var saleSetup = clock.GetTimestamp();
+        var sale = await SaleSetup.PrepareAsync(gateway, admin, options, clock, cancellationToken);
+        var saleTime = adminTime + clock.GetElapsedTime(saleSetup);
 
         var statistics = new RunStatistics(clock);
         var buyer = new BuyerJourney(gateway, new PreparedOrder(sale.Sku, options.Quantity), options, statistics, clock);
@@ -45,6 +50,7 @@ public static class FlashSaleRun
         using var chaosStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sampler = new LiveSampler(gateway, admin, sale, schedule, statistics, progress, options.ProgressInterval, clock);
         statistics.Start();
+        using var onStop = cancellationToken.Register(statistics.ArrivalsStopped);
         var samplerTask = sampler.RunAsync(sampling.Token);
         var chaosTask = chaos is null ? Task.CompletedTask : RunChaosAsync(chaos, statistics, chaosStop.Token);
 
@@ -69,7 +75,7 @@ public static class FlashSaleRun
         await samplerTask;
 
         return BuildReport(options, sale, statistics, audit, interrupted, startedAt, schedule,
-            new SetupFigures(Math.Round(saleSetup.TotalSeconds, 3), Math.Round(customersTime.TotalSeconds, 3), customers.SignedUp, customers.Reused));
+            new SetupFigures(Math.Round(saleTime.TotalSeconds, 3), Math.Round(customersTime.TotalSeconds, 3), customers.SignedUp, customers.Reused));
     }
 
     private static async Task RunChaosAsync(IChaos chaos, RunStatistics statistics, CancellationToken stop)
@@ -88,7 +94,7 @@ public static class FlashSaleRun
         ArrivalSchedule schedule, SetupFigures setup)
     {
         var orders = statistics.Orders.ToList();
-        var scheduled = interrupted ? Math.Min(statistics.Elapsed.TotalSeconds, options.Rate.Duration.TotalSeconds) : options.Rate.Duration.TotalSeconds;
+        var scheduled = statistics.StoppedAfter is { } stopped && stopped < options.Rate.Duration ? stopped.TotalSeconds : options.Rate.Duration.TotalSeconds;
         var answering = statistics.AnsweringTime.TotalSeconds;
         return new LoadReport
         {

@@ -12,6 +12,11 @@ public sealed record LiveStats
 
     public string? Sku { get; init; }
 
+    /// <summary>During setup: customers signed in so far, of how many.</summary>
+    public int CustomersReady { get; init; }
+
+    public int Customers { get; init; }
+
     /// <summary>Time since the timed phase started (zero before).</summary>
     public TimeSpan Elapsed { get; init; }
 

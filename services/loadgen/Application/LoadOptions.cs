@@ -9,9 +9,17 @@ public abstract record CustomerSource
     {
     }
 
-    public sealed record Existing(IReadOnlyList<Credentials> Accounts) : CustomerSource;
+    public abstract int Count { get; }
 
-    public sealed record SignedUp(GeneratedCustomers Customers) : CustomerSource;
+    public sealed record Existing(IReadOnlyList<Credentials> Accounts) : CustomerSource
+    {
+        public override int Count => Accounts.Count;
+    }
+
+    public sealed record SignedUp(GeneratedCustomers Customers) : CustomerSource
+    {
+        public override int Count => Customers.Count;
+    }
 }
 
 /// <summary>

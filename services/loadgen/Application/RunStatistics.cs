@@ -63,7 +63,12 @@ internal sealed class RunStatistics(TimeProvider clock)
 
     public TimeSpan? TimeToSoldOut => Interlocked.Read(ref _firstSoldOutAt) is var first and > 0 ? clock.GetElapsedTime(StartTimestamp, first) : null;
 
+    /// <summary>When the run was stopped early, from the start; null when the schedule ran to its end.</summary>
+    public TimeSpan? StoppedAfter { get; private set; }
+
     public void Start() => StartTimestamp = clock.GetTimestamp();
+
+    public void ArrivalsStopped() => StoppedAfter ??= Elapsed;
 
     public void BuyerArrived()
     {

@@ -19,15 +19,16 @@ public static class SaleSetup
         GatewayClient gateway, SignedInUser admin, LoadOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var token = await admin.TokenAsync(cancellationToken);
+        if (options.Sku is { } existing)
+        {
+            Require(await gateway.GetProductAsync(token, existing, cancellationToken), $"reading product {existing}");
+        }
+
         var sku = options.Sku ?? await CreateSaleAsync(gateway, token, options, clock, cancellationToken);
         var units = options.Units ?? (options.Sku is null ? DefaultUnits : null);
         var stock = units is { } available
             ? Require(await gateway.SetStockAsync(token, sku, available, cancellationToken), $"setting the stock of {sku}")
             : Require(await gateway.GetStockAsync(token, sku, cancellationToken), $"reading the stock of {sku}");
-        if (options.Sku is not null)
-        {
-            Require(await gateway.GetProductAsync(token, sku, cancellationToken), $"reading product {sku}");
-        }
 
         return new PreparedSale(sku, stock.Available, stock, await UnitsSoldAsync(gateway, token, sku, cancellationToken) ?? 0);
     }

@@ -57,6 +57,11 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
         var table = new Table().Border(TableBorder.Rounded).HideHeaders()
             .Title($"[bold]loadgen[/] {Markup.Escape(stats.Sku ?? "")}: {Markup.Escape(stats.Phase)}")
             .AddColumn("").AddColumn("");
+        if (stats.Customers > 0 && stats.ScheduledArrivals == 0)
+        {
+            table.AddRow("customers", $"{stats.CustomersReady:N0} of {stats.Customers:N0} signed in");
+        }
+
         if (stats.ScheduledArrivals > 0)
         {
             table.AddRow("elapsed", $"{stats.Elapsed.TotalSeconds:0.0} s");
@@ -98,13 +103,16 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
 
             _phase = stats.Phase;
             _lastLine = now;
-            var line = stats.ScheduledArrivals == 0
-                ? stats.Phase
-                : string.Create(CultureInfo.InvariantCulture,
+            var line = stats.ScheduledArrivals > 0 ? Line(stats)
+                : stats.Customers > 0 ? $"{stats.Phase} ({stats.CustomersReady}/{stats.Customers})"
+                : stats.Phase;
+            // Straight to the output: a log line is not wrapped at the console's width.
+            console.Profile.Out.Writer.WriteLine(line);
+        }
+
+        private static string Line(LiveStats stats) => string.Create(CultureInfo.InvariantCulture,
                     $"{stats.Elapsed.TotalSeconds,6:0.0} s  {stats.Phase}: buyers {stats.Arrivals}/{stats.ScheduledArrivals}, offered {stats.OfferedPerSecond:0.0}/s, achieved {stats.AchievedPerSecond:0.0}/s, "
                     + $"p50 {stats.Placement.P50Ms:0.0} ms, p99 {stats.Placement.P99Ms:0.0} ms, {Answers(stats.AnswersByStatus)}, {Stock(stats)}");
-            console.WriteLine(line);
-        }
     }
 
     /// <summary>Reports on the caller's thread (<see cref="Progress{T}"/> would post to the thread pool, out of order).</summary>
