@@ -41,6 +41,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_closed_loop_mode_takes_a_number_of_buyers_instead_of_a_rate()
+    {
+        var options = Parse("--gateway", "http://gw", "--closed-loop", "32", "--duration", "15s").Options;
+
+        Assert.Equal((32, TimeSpan.FromSeconds(15)), (options.ClosedLoopBuyers, options.Rate.Duration));
+        Assert.Null(Parse("--gateway", "http://gw").Options.ClosedLoopBuyers);
+    }
+
+    [Fact]
     public void The_environment_fills_in_what_the_command_line_leaves_out()
     {
         var environment = new Dictionary<string, string>
@@ -87,6 +96,7 @@ public sealed class CommandLineTests
     [InlineData("the ramp must be between zero and the duration", "--gateway", "http://gw", "--ramp", "2m", "--duration", "1m")]
     [InlineData("--units: '-5' is not a whole number of 0 or more", "--gateway", "http://gw", "--units=-5")]
     [InlineData("unknown option --rps", "--gateway", "http://gw", "--rps", "10")]
+    [InlineData("--closed-loop replaces --rate, --ramp and --ramp-from", "--gateway", "http://gw", "--closed-loop", "32", "--rate", "10")]
     [InlineData("--report needs a value (FILE)", "--gateway", "http://gw", "--report")]
     [InlineData("unexpected argument 'http://gw': options start with --", "http://gw")]
     [InlineData("--customers FILE names the customers; it does not go with --customer-count or --customer-prefix", "--gateway", "http://gw", "--customers", "x.txt", "--customer-count", "5")]

@@ -9,7 +9,11 @@ namespace FlashSale.LoadGen.Application;
 /// </summary>
 internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, LoadOptions options, RunStatistics statistics, TimeProvider clock)
 {
-    public async Task RunAsync(Arrival arrival, SignedInUser customer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The whole journey. Returns the label of the placement's final answer. With <paramref name="followElsewhere"/>,
+    /// following the order is handed to it instead of awaited, so that a closed-loop buyer can place its next order.
+    /// </summary>
+    public async Task<string> RunAsync(Arrival arrival, SignedInUser customer, CancellationToken cancellationToken, Action<Task>? followElsewhere = null)
     {
         statistics.BuyerArrived();
         try
@@ -22,21 +26,33 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
                 clickedAt = clock.GetTimestamp();
             }
 
-            var (step, placed) = await PlaceAsync(customer, cancellationToken);
+            var (step, last, placed) = await PlaceAsync(customer, cancellationToken);
             statistics.PlacementEnded(step, clock.GetElapsedTime(clickedAt));
             if (placed is not null)
             {
-                await FollowAsync(customer, placed, cancellationToken);
+                var following = FollowAsync(customer, placed, cancellationToken);
+                if (followElsewhere is null)
+                {
+                    await following;
+                }
+                else
+                {
+                    followElsewhere(following);
+                }
             }
+
+            return Workloads.Label(last);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The run was stopped: what this buyer had not finished stays unfinished in the report.
+            return "stopped";
         }
         catch (SetupFailedException)
         {
             // Signing in again failed (its refresh gave up): the buyer goes away, counted among those who gave up.
             statistics.PlacementEnded(new PlacementStep.GaveUp(), TimeSpan.Zero);
+            return "no token";
         }
         finally
         {
@@ -44,7 +60,7 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
         }
     }
 
-    private async Task<(PlacementStep Step, TrackedOrder? Order)> PlaceAsync(SignedInUser customer, CancellationToken cancellationToken)
+    private async Task<(PlacementStep Step, PlacementAnswer Last, TrackedOrder? Order)> PlaceAsync(SignedInUser customer, CancellationToken cancellationToken)
     {
         var idempotencyKey = Guid.NewGuid().ToString();
         for (var attempt = 1; ; attempt++)
@@ -59,10 +75,10 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
                 case PlacementStep.Placed when answer.Value is { } placed:
                     var tracked = new TrackedOrder(placed.Id, order.Quantity);
                     statistics.Orders.Enqueue(tracked);
-                    return (step, tracked);
+                    return (step, placement, tracked);
                 case PlacementStep.Placed:
                     // A 201 whose body is unreadable: the order exists but cannot be followed.
-                    return (new PlacementStep.GaveUp(), null);
+                    return (new PlacementStep.GaveUp(), placement, null);
                 case PlacementStep.Retry retry:
                     await Task.Delay(retry.Wait, clock, cancellationToken);
                     break;
@@ -70,7 +86,7 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
                     customer.Refused(token);
                     break;
                 default:
-                    return (step, null);
+                    return (step, placement, null);
             }
         }
     }

@@ -48,22 +48,30 @@ public static class FlashSaleRun
         var buyer = new BuyerJourney(gateway, new PreparedOrder(sale.Sku, options.Quantity), options, statistics, clock);
         using var sampling = new CancellationTokenSource();
         using var chaosStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = new LiveSampler(gateway, admin, sale, schedule, statistics, progress, options.ProgressInterval, clock);
+        var sampler = new LiveSampler(gateway, admin, sale, options.ClosedLoopBuyers is null ? schedule.Count : null, statistics, progress, options.ProgressInterval, clock);
         statistics.Start();
         using var onStop = cancellationToken.Register(statistics.ArrivalsStopped);
         var samplerTask = sampler.RunAsync(sampling.Token);
         var chaosTask = chaos is null ? Task.CompletedTask : RunChaosAsync(chaos, statistics, chaosStop.Token);
 
-        await OpenLoop.RunAsync(schedule, (arrival, token) =>
+        if (options.ClosedLoopBuyers is { } buyers)
         {
-            if (arrival.Index == schedule.Count - 1)
+            await RunClosedLoopAsync(buyers, options.Rate.Duration, buyer, customers, clock, cancellationToken);
+        }
+        else
+        {
+            await OpenLoop.RunAsync(schedule, (arrival, token) =>
             {
-                // The last buyer has arrived: the chaos stops, the buyers in flight finish undisturbed.
-                chaosStop.Cancel();
-            }
+                if (arrival.Index == schedule.Count - 1)
+                {
+                    // The last buyer has arrived: the chaos stops, the buyers in flight finish undisturbed.
+                    chaosStop.Cancel();
+                }
 
-            return buyer.RunAsync(arrival, customers.ForArrival(arrival.Index), token);
-        }, clock, cancellationToken);
+                return buyer.RunAsync(arrival, customers.ForArrival(arrival.Index), token);
+            }, clock, cancellationToken);
+        }
+
         await chaosStop.CancelAsync();
         await chaosTask;
 
@@ -76,6 +84,22 @@ public static class FlashSaleRun
 
         return BuildReport(options, sale, statistics, audit, interrupted, startedAt, schedule,
             new SetupFigures(Math.Round(saleTime.TotalSeconds, 3), Math.Round(customersTime.TotalSeconds, 3), customers.SignedUp, customers.Reused));
+    }
+
+    /// <summary>Buyers that place their next order as soon as the last one was answered; their orders are followed meanwhile.</summary>
+    private static async Task RunClosedLoopAsync(
+        int buyers, TimeSpan duration, BuyerJourney buyer, CustomerPool customers, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var following = new InFlightTasks();
+        var start = clock.GetTimestamp();
+        long arrivals = -1;
+        await ClosedLoop.RunAsync(buyers, duration, token =>
+        {
+            var index = Interlocked.Increment(ref arrivals);
+            var now = clock.GetTimestamp();
+            return buyer.RunAsync(new Arrival(index, clock.GetElapsedTime(start, now), now), customers.ForArrival(index), token, following.Track);
+        }, clock, cancellationToken);
+        await following.DrainAsync();
     }
 
     private static async Task RunChaosAsync(IChaos chaos, RunStatistics statistics, CancellationToken stop)

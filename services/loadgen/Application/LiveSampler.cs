@@ -9,14 +9,16 @@ namespace FlashSale.LoadGen.Application;
 /// actor and must not hold the display up. The lowest stock figures feed the "no negative stock" invariant.
 /// </summary>
 internal sealed class LiveSampler(
-    GatewayClient gateway, SignedInUser admin, PreparedSale sale, ArrivalSchedule schedule, RunStatistics statistics,
+    GatewayClient gateway, SignedInUser admin, PreparedSale sale, long? scheduledArrivals, RunStatistics statistics,
     IProgress<LiveStats>? progress, TimeSpan interval, TimeProvider clock)
 {
     private long _arrivalsBefore;
     private long _answeredBefore;
     private long _publishedAt;
 
-    public string Phase { get; set; } = "selling";
+    public const string Selling = "selling";
+
+    public string Phase { get; set; } = Selling;
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -70,11 +72,12 @@ internal sealed class LiveSampler(
         var stock = statistics.Stock.Latest;
         progress?.Report(new LiveStats
         {
-            Phase = arrivals < schedule.Count || Phase != "selling" ? Phase : inFlight > 0 ? "waiting for the last buyers" : Phase,
+            Phase = Phase == Selling && arrivals >= scheduledArrivals && inFlight > 0 ? "waiting for the last buyers" : Phase,
+            Timed = true,
             Sku = sale.Sku,
             Elapsed = statistics.Elapsed,
             Arrivals = arrivals,
-            ScheduledArrivals = schedule.Count,
+            ScheduledArrivals = scheduledArrivals,
             OfferedPerSecond = seconds > 0 ? Math.Round((arrivals - _arrivalsBefore) / seconds, 1) : 0,
             AchievedPerSecond = seconds > 0 ? Math.Round((answered - _answeredBefore) / seconds, 1) : 0,
             BuyersInFlight = inFlight,

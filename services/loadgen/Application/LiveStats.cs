@@ -22,7 +22,11 @@ public sealed record LiveStats
 
     public long Arrivals { get; init; }
 
-    public long ScheduledArrivals { get; init; }
+    /// <summary>True from the start of the timed phase: the figures below are being filled in.</summary>
+    public bool Timed { get; init; }
+
+    /// <summary>The arrivals the schedule offers in all; null in the closed-loop mode, which has no schedule.</summary>
+    public long? ScheduledArrivals { get; init; }
 
     public double OfferedPerSecond { get; init; }
 

@@ -47,6 +47,13 @@ public sealed record LoadOptions
 
     public RateProfile Rate { get; init; } = RateProfile.Constant(50, TimeSpan.FromSeconds(30));
 
+    /// <summary>
+    /// Null: buyers arrive at <see cref="Rate"/> (open loop). Otherwise this many buyers place orders back to back for
+    /// the rate's duration, each as soon as its previous placement was answered, and follow them in the background:
+    /// the maximum-throughput mode, which offers as much as the system takes (latency is then per placement).
+    /// </summary>
+    public int? ClosedLoopBuyers { get; init; }
+
     /// <summary>Units per order.</summary>
     public int Quantity { get; init; } = 1;
 

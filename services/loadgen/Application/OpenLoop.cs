@@ -19,7 +19,7 @@ public static class OpenLoop
     public static async Task<long> RunAsync(
         ArrivalSchedule schedule, Func<Arrival, CancellationToken, Task> arrive, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var inFlight = new InFlight();
+        var inFlight = new InFlightTasks();
         var start = clock.GetTimestamp();
         long started = 0;
         for (; started < schedule.Count && !cancellationToken.IsCancellationRequested; started++)
@@ -44,45 +44,5 @@ public static class OpenLoop
 
         await inFlight.DrainAsync();
         return started;
-    }
-
-    /// <summary>Tasks still running, without keeping the finished ones.</summary>
-    private sealed class InFlight
-    {
-        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _running = 1;
-        private Exception? _failure;
-
-        public void Track(Task task)
-        {
-            Interlocked.Increment(ref _running);
-            task.ContinueWith(finished =>
-            {
-                if (finished.Exception?.InnerException is { } failure and not OperationCanceledException)
-                {
-                    Interlocked.CompareExchange(ref _failure, failure, null);
-                }
-
-                Release();
-            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        public async Task DrainAsync()
-        {
-            Release();
-            await _drained.Task;
-            if (_failure is { } failure)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-            }
-        }
-
-        private void Release()
-        {
-            if (Interlocked.Decrement(ref _running) == 0)
-            {
-                _drained.TrySetResult();
-            }
-        }
     }
 }

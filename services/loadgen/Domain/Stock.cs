@@ -3,9 +3,6 @@ namespace FlashSale.LoadGen.Domain;
 /// <summary>One SKU's units as inventory counts them (<c>GET /api/inventory/stock/{sku}</c>).</summary>
 public sealed record StockLevels(int Available, int Reserved, int Sold)
 {
-    public static readonly StockLevels None = new(0, 0, 0);
-
-    public bool IsNegative => Available < 0 || Reserved < 0 || Sold < 0;
 }
 
 /// <summary>The lowest figures seen while sampling a SKU's stock; a negative one means inventory oversold.</summary>

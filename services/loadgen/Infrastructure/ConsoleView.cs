@@ -57,15 +57,15 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
         var table = new Table().Border(TableBorder.Rounded).HideHeaders()
             .Title($"[bold]loadgen[/] {Markup.Escape(stats.Sku ?? "")}: {Markup.Escape(stats.Phase)}")
             .AddColumn("").AddColumn("");
-        if (stats.Customers > 0 && stats.ScheduledArrivals == 0)
+        if (stats.Customers > 0 && !stats.Timed)
         {
             table.AddRow("customers", $"{stats.CustomersReady:N0} of {stats.Customers:N0} signed in");
         }
 
-        if (stats.ScheduledArrivals > 0)
+        if (stats.Timed)
         {
             table.AddRow("elapsed", $"{stats.Elapsed.TotalSeconds:0.0} s");
-            table.AddRow("buyers", $"{stats.Arrivals:N0} of {stats.ScheduledArrivals:N0} arrived, {stats.BuyersInFlight:N0} in flight");
+            table.AddRow("buyers", $"{stats.Arrivals:N0}{OfScheduled(stats, "N0")} arrived, {stats.BuyersInFlight:N0} in flight");
             table.AddRow("rate", $"offered {stats.OfferedPerSecond:0.0}/s, achieved {stats.AchievedPerSecond:0.0}/s");
             table.AddRow("answers", Markup.Escape(Answers(stats.AnswersByStatus)));
             table.AddRow("placement", $"p50 {stats.Placement.P50Ms:0.0} ms, p99 {stats.Placement.P99Ms:0.0} ms ({stats.Placement.Count:N0} buyers)");
@@ -79,6 +79,9 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
 
         return table;
     }
+
+    private static string OfScheduled(LiveStats stats, string format) =>
+        stats.ScheduledArrivals is { } scheduled ? $" of {scheduled.ToString(format, CultureInfo.InvariantCulture)}" : "";
 
     private static string Answers(IReadOnlyDictionary<string, long> answers) =>
         answers.Count == 0 ? "none yet" : string.Join("  ", answers.Select(pair => $"{pair.Key} x{pair.Value:N0}"));
@@ -103,7 +106,7 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
 
             _phase = stats.Phase;
             _lastLine = now;
-            var line = stats.ScheduledArrivals > 0 ? Line(stats)
+            var line = stats.Timed ? Line(stats)
                 : stats.Customers > 0 ? $"{stats.Phase} ({stats.CustomersReady}/{stats.Customers})"
                 : stats.Phase;
             // Straight to the output: a log line is not wrapped at the console's width.
@@ -111,7 +114,7 @@ public sealed class ConsoleView(IAnsiConsole console, bool plain)
         }
 
         private static string Line(LiveStats stats) => string.Create(CultureInfo.InvariantCulture,
-                    $"{stats.Elapsed.TotalSeconds,6:0.0} s  {stats.Phase}: buyers {stats.Arrivals}/{stats.ScheduledArrivals}, offered {stats.OfferedPerSecond:0.0}/s, achieved {stats.AchievedPerSecond:0.0}/s, "
+                    $"{stats.Elapsed.TotalSeconds,6:0.0} s  {stats.Phase}: buyers {stats.Arrivals}{OfScheduled(stats, "0")}, offered {stats.OfferedPerSecond:0.0}/s, achieved {stats.AchievedPerSecond:0.0}/s, "
                     + $"p50 {stats.Placement.P50Ms:0.0} ms, p99 {stats.Placement.P99Ms:0.0} ms, {Answers(stats.AnswersByStatus)}, {Stock(stats)}");
     }
 

@@ -45,6 +45,7 @@ public static class CommandLine
         new("duration", "TIME", "how long buyers arrive (default 30s)"),
         new("ramp", "TIME", "rise linearly to --rate over this time first (default 0: constant rate)"),
         new("ramp-from", "N", "the rate the ramp starts at (default 0)"),
+        new("closed-loop", "N", "instead of a rate: N buyers each buying again as soon as answered (maximum throughput)"),
         new("quantity", "N", "units per order (default 1)"),
         new("customer-count", "N", "customers loadgen signs up, or reuses on a rerun (default 100)"),
         new("customer-prefix", "NAME", "their names: NAME-00001, NAME-00002... (default loadgen)"),
@@ -163,12 +164,18 @@ public static class CommandLine
             throw new FormatException(problem);
         }
 
+        if (values.Has("closed-loop") && (values.Has("rate") || values.Has("ramp") || values.Has("ramp-from")))
+        {
+            throw new FormatException("--closed-loop replaces --rate, --ramp and --ramp-from");
+        }
+
         var options = new LoadOptions
         {
             Gateway = gatewayUri,
             Sku = values.Text("sku"),
             Units = values.Has("units") ? values.Integer("units", 0, minimum: 0) : null,
             Rate = rate,
+            ClosedLoopBuyers = values.Has("closed-loop") ? values.Integer("closed-loop", 1, minimum: 1) : null,
             Quantity = values.Integer("quantity", 1, minimum: 1),
             Customers = Customers(values),
             Admin = new Credentials(values.Text("admin-user") ?? "admin", values.Text("admin-password") ?? "admin-demo-password"),
