@@ -65,6 +65,30 @@ public sealed class CustomerPoolTests
         Assert.Equal(["alice", "bob", "alice"], new[] { 0L, 1, 2 }.Select(arrival => pool.ForArrival(arrival).UserName));
     }
 
+    [Fact]
+    public async Task A_token_is_reused_until_a_minute_before_it_expires_or_until_the_gateway_refuses_it()
+    {
+        var alice = new Credentials("alice", "alice-demo-password");
+        var identity = new StandInIdentity([alice]);
+        identity.Existing.Add("alice");
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var gateway = new GatewayClient(new HttpClient(identity) { BaseAddress = new Uri("http://gateway.test") });
+        var signedIn = await SignedInUser.SignInAsync(gateway, alice, clock, TestContext.Current.CancellationToken);
+
+        clock.Advance(TimeSpan.FromMinutes(13.9));
+        var token = await signedIn.TokenAsync(TestContext.Current.CancellationToken);
+        Assert.Single(identity.SignedIn);
+
+        clock.Advance(TimeSpan.FromMinutes(0.2));
+        await signedIn.TokenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(2, identity.SignedIn.Count);
+
+        signedIn.Refused(await signedIn.TokenAsync(TestContext.Current.CancellationToken));
+        await signedIn.TokenAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(3, identity.SignedIn.Count);
+        Assert.Equal("token-of-alice", token);
+    }
+
     private static Task<CustomerPool> PrepareAsync(StandInIdentity identity, CustomerSource source)
     {
         var gateway = new GatewayClient(new HttpClient(identity) { BaseAddress = new Uri("http://gateway.test") });

@@ -16,15 +16,16 @@ public sealed class SignedInUser
     private readonly Credentials _account;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private string _token;
-    private DateTimeOffset _refreshAt;
+    // Read by many buyers without the lock: one reference and one long, each read and written whole.
+    private volatile string _token;
+    private long _refreshAtTicks;
 
     private SignedInUser(GatewayClient gateway, Credentials account, TimeProvider clock, TokenAnswer token)
     {
         _gateway = gateway;
         _account = account;
         _clock = clock;
-        (_token, _refreshAt) = Read(token);
+        Store(token);
     }
 
     public string UserName => _account.UserName;
@@ -40,7 +41,7 @@ public sealed class SignedInUser
     /// <summary>A valid token, signing in again first when the current one is about to expire or was refused.</summary>
     public async ValueTask<string> TokenAsync(CancellationToken cancellationToken)
     {
-        if (_clock.GetUtcNow() < _refreshAt)
+        if (!IsDue())
         {
             return _token;
         }
@@ -48,9 +49,9 @@ public sealed class SignedInUser
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            if (_clock.GetUtcNow() >= _refreshAt)
+            if (IsDue())
             {
-                (_token, _refreshAt) = Read(await TokenOfAsync(_gateway, _account, _clock, failFastWhenUnreachable: false, cancellationToken));
+                Store(await TokenOfAsync(_gateway, _account, _clock, failFastWhenUnreachable: false, cancellationToken));
             }
 
             return _token;
@@ -66,15 +67,20 @@ public sealed class SignedInUser
     {
         if (ReferenceEquals(token, _token))
         {
-            _refreshAt = DateTimeOffset.MinValue;
+            Volatile.Write(ref _refreshAtTicks, 0);
         }
     }
 
-    private (string Token, DateTimeOffset RefreshAt) Read(TokenAnswer answer)
+    private bool IsDue() => _clock.GetUtcNow().UtcTicks >= Volatile.Read(ref _refreshAtTicks);
+
+    /// <summary>Keeps the token and when to refresh it: a minute before it expires, or half-way through a short lifetime.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_token))]
+    private void Store(TokenAnswer answer)
     {
         var lifetime = TimeSpan.FromSeconds(answer.ExpiresIn);
         var refreshAfter = lifetime > 2 * RefreshBeforeExpiry ? lifetime - RefreshBeforeExpiry : lifetime / 2;
-        return (answer.AccessToken, _clock.GetUtcNow() + refreshAfter);
+        _token = answer.AccessToken;
+        Volatile.Write(ref _refreshAtTicks, (_clock.GetUtcNow() + refreshAfter).UtcTicks);
     }
 
     private static async Task<TokenAnswer> TokenOfAsync(
