@@ -19,14 +19,15 @@ public sealed record SaleSchedule(decimal SalePrice, DateTimeOffset StartsAt, Da
 
 public sealed record StockSetting(int Available);
 
-public sealed record ProductView(string Sku, string Name, decimal Price, string Currency, decimal EffectivePrice, bool OnSale);
+/// <summary>A product page; loadgen only checks that it is there.</summary>
+public sealed record ProductView(string Sku);
 
 public sealed record OrderItem(string Sku, int Quantity);
 
 public sealed record OrderRequest(IReadOnlyList<OrderItem> Items);
 
 /// <summary>ordering's answer to a placement (201).</summary>
-public sealed record PlacedOrder(string Id, string Status, decimal Total, string Currency);
+public sealed record PlacedOrder(string Id, string Status);
 
 /// <summary>order-query's view of one order.</summary>
 public sealed record OrderView(string OrderId, string Status)
@@ -38,14 +39,14 @@ public sealed record OrderView(string OrderId, string Status)
 }
 
 /// <summary>order-query's sale dashboard for one SKU.</summary>
-public sealed record SaleFigures(string Sku, int UnitsSold, int ConfirmedOrders, int CancelledOrders, int? RemainingStock, int? ReservedStock, bool SoldOut);
+public sealed record SaleFigures(string Sku, int UnitsSold);
 
 /// <summary>
 /// payment's admin view of one order's payment. <see cref="Charges"/> (provider charges that moved money) is read
 /// when payment reports it; until then the invariant falls back on <see cref="ChargeAttempts"/>.
 /// </summary>
 public sealed record PaymentView(
-    string OrderId, string Status, string? PaymentId, decimal Amount, string Currency, int ChargeAttempts, int RefundAttempts, int? Charges)
+    string OrderId, string Status, int ChargeAttempts, int? Charges)
 {
     /// <summary>The title of payment's own 404: the order was never charged (any other 404 is the gateway's: no route).</summary>
     public const string NotRecordedTitle = "No payment is recorded for this order";
@@ -53,8 +54,8 @@ public sealed record PaymentView(
     public PaymentObservation ToObservation() => new(OrderId, Status, ChargeAttempts, Charges);
 }
 
-/// <summary>An RFC 9457 problem with FlashSale's extensions (field errors, the SKUs of a refusal).</summary>
-public sealed record Problem(string? Type, string? Title, int? Status, string? Detail, IReadOnlyDictionary<string, string[]>? Errors, IReadOnlyList<string>? Skus)
+/// <summary>An RFC 9457 problem, with the field errors of a 400.</summary>
+public sealed record Problem(string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors)
 {
     /// <summary>The title and the first field errors, for a one-line message.</summary>
     public string Describe()
