@@ -87,6 +87,37 @@ public sealed class FlashSaleRunTests
         Assert.False(report.AnyInvariantBroken);
     }
 
+    [Fact]
+    public async Task The_chaos_runs_while_buyers_arrive_and_its_doings_are_in_the_report()
+    {
+        using var gateway = new StandInGateway();
+        var chaos = new OneKill();
+
+        var report = await FlashSaleRun.RunAsync(Sale, gateway, chaos: chaos, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("deleted flashsale/ordering-7d9f", Assert.Single(report.Chaos).What);
+        Assert.True(chaos.Stopped);
+    }
+
+    /// <summary>Deletes one pod at once, then waits to be stopped.</summary>
+    private sealed class OneKill : IChaos
+    {
+        public bool Stopped { get; private set; }
+
+        public async Task RunAsync(Action<string> record, CancellationToken stop)
+        {
+            record("deleted flashsale/ordering-7d9f");
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, stop);
+            }
+            finally
+            {
+                Stopped = true;
+            }
+        }
+    }
+
     /// <summary>Presses Ctrl-C once the first buyers have arrived.</summary>
     private sealed class StopWhenSelling(CancellationTokenSource stop) : IProgress<LiveStats>
     {

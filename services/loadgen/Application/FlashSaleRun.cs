@@ -4,9 +4,9 @@ using FlashSale.LoadGen.Domain;
 namespace FlashSale.LoadGen.Application;
 
 /// <summary>
-/// A whole flash-sale run against a gateway: sign in as admin, prepare the sale and the customers (untimed, reported
-/// apart), run the open-loop arrivals of buyers while sampling stock (and, when given, the chaos), wait for the
-/// buyers to finish, audit the invariants, and return the report.
+/// A whole flash-sale run against a gateway: sign in as admin, prepare the customers and the sale (untimed, reported
+/// apart), send buyers (open loop, or closed loop) while sampling stock and, when given, running the chaos, wait for
+/// the buyers to finish, audit the invariants, and return the report.
 /// </summary>
 public static class FlashSaleRun
 {
@@ -82,7 +82,7 @@ public static class FlashSaleRun
         await sampling.CancelAsync();
         await samplerTask;
 
-        return BuildReport(options, sale, statistics, audit, interrupted, startedAt, schedule,
+        return BuildReport(options, sale, statistics, audit, interrupted, startedAt,
             new SetupFigures(Math.Round(saleTime.TotalSeconds, 3), Math.Round(customersTime.TotalSeconds, 3), customers.SignedUp, customers.Reused));
     }
 
@@ -115,7 +115,7 @@ public static class FlashSaleRun
 
     private static LoadReport BuildReport(
         LoadOptions options, PreparedSale sale, RunStatistics statistics, AuditResult audit, bool interrupted, DateTimeOffset startedAt,
-        ArrivalSchedule schedule, SetupFigures setup)
+        SetupFigures setup)
     {
         var orders = statistics.Orders.ToList();
         var scheduled = statistics.StoppedAfter is { } stopped && stopped < options.Rate.Duration ? stopped.TotalSeconds : options.Rate.Duration.TotalSeconds;

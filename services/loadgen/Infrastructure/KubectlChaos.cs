@@ -7,6 +7,9 @@ namespace FlashSale.LoadGen.Infrastructure;
 /// <summary>Which pods <c>--chaos-kill-every</c> deletes, and how often.</summary>
 public sealed record ChaosSettings(TimeSpan Every, string Namespace, string Selector)
 {
+    /// <summary>The kubectl to run: found on PATH unless a path is given.</summary>
+    public string Kubectl { get; init; } = "kubectl";
+
     public const string DefaultNamespace = "flashsale";
 
     /// <summary>The chart's pods, except loadgen's own (it runs as a Job of the same chart).</summary>
@@ -22,7 +25,7 @@ public sealed class KubectlChaos(ChaosSettings settings) : IChaos
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Null when kubectl runs; otherwise what is wrong, for a one-line error before anything starts.</summary>
-    public static async Task<string?> ProblemAsync(CancellationToken cancellationToken)
+    public async Task<string?> ProblemAsync(CancellationToken cancellationToken)
     {
         var (exitCode, output) = await KubectlAsync(["version", "--client"], cancellationToken);
         return exitCode == 0 ? null : $"--chaos-kill-every needs kubectl: {output}";
@@ -48,9 +51,9 @@ public sealed class KubectlChaos(ChaosSettings settings) : IChaos
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> KubectlAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private async Task<(int ExitCode, string Output)> KubectlAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(settings.Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -63,7 +66,7 @@ public sealed class KubectlChaos(ChaosSettings settings) : IChaos
         }
         catch (Win32Exception ex)
         {
-            return (-1, $"cannot run kubectl ({ex.Message}); install it and put it on PATH");
+            return (-1, $"cannot run {settings.Kubectl} ({ex.Message}); install kubectl and put it on PATH");
         }
 
         using (process)

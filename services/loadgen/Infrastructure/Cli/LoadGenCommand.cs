@@ -40,14 +40,14 @@ public static class LoadGenCommand
                 throw new InvalidOperationException("unknown command");
         }
 
-        if (invocation.Chaos is not null && await KubectlChaos.ProblemAsync(stop) is { } kubectl)
+        var chaos = invocation.Chaos is { } settings ? new KubectlChaos(settings) : null;
+        if (chaos is not null && await chaos.ProblemAsync(stop) is { } kubectl)
         {
             await error.WriteLineAsync($"loadgen: {kubectl}");
             return ExitCodes.CouldNotStart;
         }
 
         using var handler = GatewayHttp.CreateHandler(invocation.Connections);
-        var chaos = invocation.Chaos is { } settings ? new KubectlChaos(settings) : null;
         Domain.LoadReport report;
         try
         {
