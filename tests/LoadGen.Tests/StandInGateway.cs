@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace FlashSale.LoadGen.Tests;
+
+/// <summary>
+/// A tiny FlashSale behind a gateway, in memory, answering loadgen's calls as the real routes do: one SKU's stock,
+/// orders that are confirmed when first read, payments with a charge count. Faults make it break an invariant.
+/// </summary>
+internal sealed partial class StandInGateway : HttpMessageHandler
+{
+    private readonly Lock _lock = new();
+    private readonly ConcurrentDictionary<string, (string Customer, int Quantity, bool Confirmed)> _orders = new();
+    private readonly ConcurrentDictionary<string, string> _orderByKey = new();
+    private int _available;
+    private int _reserved;
+    private int _sold;
+
+    /// <summary>Inventory counts this many units more as sold than it was asked to commit.</summary>
+    public int ExtraUnitsSold { get; init; }
+
+    /// <summary>The provider charged every order this many times.</summary>
+    public int ChargesPerOrder { get; init; } = 1;
+
+    /// <summary>Without payment's admin route, as today's gateway.</summary>
+    public bool RoutesPayments { get; init; } = true;
+
+    public int Placements => _orders.Count;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        var body = request.Content is null ? default : await request.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+        var user = request.Headers.Authorization?.Parameter;
+        return (request.Method.Method, path) switch
+        {
+            ("POST", "/api/auth/token") => Json(HttpStatusCode.OK, new { access_token = body.GetProperty("username").GetString(), token_type = "Bearer", expires_in = 900 }),
+            ("POST", "/api/catalog/products") => Json(HttpStatusCode.Created, Product(body.GetProperty("sku").GetString()!), etag: "\"1\""),
+            ("GET", _) when ProductPath().Match(path) is { Success: true } product => Json(HttpStatusCode.OK, Product(product.Groups[1].Value), etag: "\"1\""),
+            ("PUT", _) when path.EndsWith("/sale", StringComparison.Ordinal) => Json(HttpStatusCode.OK, Product(path.Split('/')[4])),
+            ("PUT", _) when path.StartsWith("/api/inventory/stock/", StringComparison.Ordinal) => SetStock(body.GetProperty("available").GetInt32()),
+            ("GET", _) when path.StartsWith("/api/inventory/stock/", StringComparison.Ordinal) => Stock(),
+            ("POST", "/api/orders") => Place(user!, request.Headers.GetValues("Idempotency-Key").Single(), body),
+            ("GET", _) when path.StartsWith("/api/orders/", StringComparison.Ordinal) => ReadOrder(path["/api/orders/".Length..]),
+            ("GET", _) when path.StartsWith("/api/dashboard/sales/", StringComparison.Ordinal) =>
+                Json(HttpStatusCode.OK, new { sku = "X", unitsSold = _orders.Values.Where(order => order.Confirmed).Sum(order => order.Quantity), confirmedOrders = 0, cancelledOrders = 0, soldOut = false }),
+            ("GET", _) when path.StartsWith("/api/payments/", StringComparison.Ordinal) && RoutesPayments => Payment(path["/api/payments/".Length..]),
+            _ => Json(HttpStatusCode.NotFound, new { status = 404, title = "Not Found" }, "application/problem+json"),
+        };
+    }
+
+    private static object Product(string sku) => new { sku, name = sku, price = 100m, currency = "EUR", effectivePrice = 49m, onSale = true };
+
+    private HttpResponseMessage SetStock(int available)
+    {
+        lock (_lock)
+        {
+            _available = available;
+        }
+
+        return Stock();
+    }
+
+    private HttpResponseMessage Stock()
+    {
+        lock (_lock)
+        {
+            return Json(HttpStatusCode.OK, new { sku = "X", available = _available, reserved = _reserved, sold = _sold });
+        }
+    }
+
+    private HttpResponseMessage Place(string customer, string key, JsonElement body)
+    {
+        var quantity = body.GetProperty("items")[0].GetProperty("quantity").GetInt32();
+        lock (_lock)
+        {
+            if (_orderByKey.TryGetValue(key, out var existing))
+            {
+                return Json(HttpStatusCode.Created, new { id = existing, status = "AwaitingPayment", total = 49m, currency = "EUR" });
+            }
+
+            if (_available < quantity)
+            {
+                return Json(HttpStatusCode.Conflict, new { status = 409, title = "Sold out", skus = new[] { "X" } }, "application/problem+json");
+            }
+
+            (_available, _reserved) = (_available - quantity, _reserved + quantity);
+            var id = Guid.NewGuid().ToString();
+            _orderByKey[key] = id;
+            _orders[id] = (customer, quantity, false);
+            return Json(HttpStatusCode.Created, new { id, status = "AwaitingPayment", total = 49m, currency = "EUR" });
+        }
+    }
+
+    private HttpResponseMessage ReadOrder(string id)
+    {
+        lock (_lock)
+        {
+            var order = _orders[id];
+            if (!order.Confirmed)
+            {
+                _orders[id] = order with { Confirmed = true };
+                (_reserved, _sold) = (_reserved - order.Quantity, _sold + order.Quantity + ExtraUnitsSold);
+            }
+
+            return Json(HttpStatusCode.OK, new { orderId = id, status = "Confirmed" });
+        }
+    }
+
+    private HttpResponseMessage Payment(string id) => Json(HttpStatusCode.OK, new
+    {
+        orderId = id, status = "Succeeded", paymentId = $"pay-{id}", amount = 49m, currency = "EUR",
+        chargeAttempts = ChargesPerOrder, refundAttempts = 0, charges = ChargesPerOrder,
+    });
+
+    private static HttpResponseMessage Json(HttpStatusCode status, object value, string mediaType = "application/json", string? etag = null)
+    {
+        var response = new HttpResponseMessage(status) { Content = JsonContent.Create(value, mediaType: new(mediaType)) };
+        if (etag is not null)
+        {
+            response.Headers.ETag = new(etag);
+        }
+
+        return response;
+    }
+
+    [GeneratedRegex("^/api/catalog/products/([^/]+)$")]
+    private static partial Regex ProductPath();
+}
