@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using FlashSale.LoadGen.Infrastructure.Cli;
+using FlashSale.LoadGen.Api;
 using Spectre.Console;
 
 // loadgen: a flash-sale load generator for a FlashSale gateway (see README.md and `loadgen --help`).

@@ -3,15 +3,16 @@ using System.Xml.Linq;
 
 namespace FlashSale.Architecture.Tests;
 
-/// <summary>The deployable services as the repository holds them: a folder under services/ with a Program.cs and its assembly.</summary>
-public sealed record ServiceProject(string Folder, string AssemblyName)
+/// <summary>
+/// The deployable services as the repository holds them: a folder under services/ with a Program.cs, its assembly and
+/// its root namespace (the project's <c>AssemblyName</c> and <c>RootNamespace</c>, else the project file's name).
+/// </summary>
+public sealed record ServiceProject(string Folder, string AssemblyName, string RootNamespace)
 {
     public static IReadOnlyList<ServiceProject> All { get; } = Directory
         .EnumerateDirectories(Repository.PathOf("services"))
         .Where(folder => File.Exists(Path.Combine(folder, "Program.cs")))
-        .Select(folder => new ServiceProject(
-            Path.GetFileName(folder),
-            Path.GetFileNameWithoutExtension(Directory.EnumerateFiles(folder, "*.csproj").Single())))
+        .Select(Read)
         .OrderBy(service => service.Folder, StringComparer.Ordinal)
         .ToList();
 
@@ -21,15 +22,21 @@ public sealed record ServiceProject(string Folder, string AssemblyName)
 
     public string FolderPath => Repository.PathOf("services", Folder);
 
-    /// <summary>The root namespace: FlashSale.Catalog for services/catalog, FlashSale.OrderQuery for services/order-query.</summary>
-    public string RootNamespace => AssemblyName;
-
     public Assembly Assembly => Assembly.Load(AssemblyName);
 
     public bool IsWebProject => XDocument.Load(Directory.EnumerateFiles(FolderPath, "*.csproj").Single())
         .Root!.Attribute("Sdk")!.Value == "Microsoft.NET.Sdk.Web";
 
     public override string ToString() => Folder;
+
+    private static ServiceProject Read(string folder)
+    {
+        var project = Directory.EnumerateFiles(folder, "*.csproj").Single();
+        var properties = XDocument.Load(project).Root!.Elements("PropertyGroup").Elements().ToList();
+        string Property(string name) =>
+            properties.LastOrDefault(element => element.Name.LocalName == name)?.Value ?? Path.GetFileNameWithoutExtension(project);
+        return new ServiceProject(Path.GetFileName(folder), Property("AssemblyName"), Property("RootNamespace"));
+    }
 }
 
 public static class Repository

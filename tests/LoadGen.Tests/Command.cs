@@ -1,4 +1,4 @@
-using FlashSale.LoadGen.Infrastructure.Cli;
+using FlashSale.LoadGen.Api;
 using Spectre.Console;
 
 namespace FlashSale.LoadGen.Tests;

@@ -1,7 +1,7 @@
 using FlashSale.LoadGen.Application;
 using FlashSale.LoadGen.Domain;
 using FlashSale.LoadGen.Infrastructure;
-using FlashSale.LoadGen.Infrastructure.Cli;
+using FlashSale.LoadGen.Api;
 
 namespace FlashSale.LoadGen.Tests;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FlashSale.LoadGen.Api;
+using FlashSale.LoadGen.Infrastructure;
 using FlashSale.LoadGen.Application;
 using FlashSale.LoadGen.Domain;
 

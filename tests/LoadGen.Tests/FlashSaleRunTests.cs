@@ -1,3 +1,4 @@
+using FlashSale.LoadGen.Infrastructure;
 using FlashSale.LoadGen.Application;
 using FlashSale.LoadGen.Domain;
 
@@ -22,7 +23,7 @@ public sealed class FlashSaleRunTests
     {
         using var gateway = new StandInGateway();
 
-        var report = await FlashSaleRun.RunAsync(Sale, gateway, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(50, report.Throughput.Arrivals);
         Assert.Equal(new OrderFigures(20, 20, 0, 0, 20, 0, 30), report.Orders);
@@ -35,7 +36,7 @@ public sealed class FlashSaleRunTests
     {
         using var gateway = new StandInGateway();
 
-        var report = await FlashSaleRun.RunAsync(Sale with { ClosedLoopBuyers = 4, Units = 10_000 }, gateway, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale with { ClosedLoopBuyers = 4, Units = 10_000 }, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(gateway.Placements, report.Orders.Placed);
         Assert.Equal(report.Throughput.Arrivals, report.Orders.Placed);
@@ -49,7 +50,7 @@ public sealed class FlashSaleRunTests
     {
         using var gateway = new StandInGateway { ExtraUnitsSold = 1, ChargesPerOrder = 2 };
 
-        var report = await FlashSaleRun.RunAsync(Sale, gateway, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         var verdicts = report.Invariants.ToDictionary(invariant => invariant.Name, invariant => (invariant.Status, invariant.Violations));
         Assert.Equal((InvariantStatus.Broken, 20L), verdicts[InvariantRules.UnitsAgree]);
@@ -64,7 +65,7 @@ public sealed class FlashSaleRunTests
     {
         using var gateway = new StandInGateway { RoutesPayments = false };
 
-        var report = await FlashSaleRun.RunAsync(Sale, gateway, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         var charging = report.Invariants.Single(invariant => invariant.Name == InvariantRules.ChargedOnce);
         Assert.Equal(InvariantStatus.Unverified, charging.Status);
@@ -79,7 +80,7 @@ public sealed class FlashSaleRunTests
         using var stop = new CancellationTokenSource();
         var progress = new StopWhenSelling(stop);
 
-        var report = await FlashSaleRun.RunAsync(Sale with { Rate = RateProfile.Constant(20, TimeSpan.FromMinutes(5)) }, gateway, progress, cancellationToken: stop.Token);
+        var report = await FlashSaleRun.RunAsync(Sale with { Rate = RateProfile.Constant(20, TimeSpan.FromMinutes(5)) }, Through(gateway), progress, cancellationToken: stop.Token);
 
         Assert.True(report.Interrupted);
         Assert.InRange(report.Throughput.Arrivals, 1, 20 * 60);
@@ -93,7 +94,7 @@ public sealed class FlashSaleRunTests
         using var gateway = new StandInGateway();
         var chaos = new OneKill();
 
-        var report = await FlashSaleRun.RunAsync(Sale, gateway, chaos: chaos, cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), chaos: chaos, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("deleted flashsale/ordering-7d9f", Assert.Single(report.Chaos).What);
         Assert.True(chaos.Stopped);
@@ -129,4 +130,6 @@ public sealed class FlashSaleRunTests
             }
         }
     }
+
+    private static GatewayClient Through(StandInGateway gateway) => GatewayClient.Over(gateway, Sale.Gateway, Sale.RequestTimeout);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FlashSale.LoadGen.Infrastructure.Cli;
+using FlashSale.LoadGen.Api;
 
 namespace FlashSale.LoadGen.Tests;
 

@@ -1,4 +1,4 @@
-using FlashSale.LoadGen.Api;
+using FlashSale.LoadGen.Infrastructure;
 using FlashSale.LoadGen.Domain;
 
 namespace FlashSale.LoadGen.Application;
@@ -13,18 +13,16 @@ public static class FlashSaleRun
     public const string SigningCustomersIn = "signing customers in";
 
     /// <summary>
-    /// Runs <paramref name="options"/> over <paramref name="handler"/> (not disposed; one handler with enough
-    /// connections for all buyers). Cancelling stops the run early and still returns the report so far, marked
-    /// interrupted. Throws <see cref="SetupFailedException"/> (one-line message) when the run cannot start.
+    /// Runs <paramref name="options"/> through <paramref name="gateway"/> (e.g. <see cref="GatewayClient.Over"/> one
+    /// handler with enough connections for all buyers). Cancelling stops the run early and still returns the report so
+    /// far, marked interrupted. Throws <see cref="SetupFailedException"/> (one-line message) when the run cannot start.
     /// </summary>
     public static async Task<LoadReport> RunAsync(
-        LoadOptions options, HttpMessageHandler handler, IProgress<LiveStats>? progress = null, IChaos? chaos = null,
+        LoadOptions options, GatewayClient gateway, IProgress<LiveStats>? progress = null, IChaos? chaos = null,
         TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         clock ??= TimeProvider.System;
         var schedule = new ArrivalSchedule(options.Rate);
-        using var http = new HttpClient(handler, disposeHandler: false) { BaseAddress = options.Gateway, Timeout = options.RequestTimeout };
-        var gateway = new GatewayClient(http);
         var startedAt = clock.GetUtcNow();
 
         progress?.Report(new LiveStats { Phase = $"signing in as {options.Admin.UserName}" });

@@ -1,4 +1,4 @@
-using FlashSale.LoadGen.Api;
+using FlashSale.LoadGen.Infrastructure;
 using FlashSale.LoadGen.Domain;
 
 namespace FlashSale.LoadGen.Application;

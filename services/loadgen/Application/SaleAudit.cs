@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using FlashSale.LoadGen.Api;
+using FlashSale.LoadGen.Infrastructure;
 using FlashSale.LoadGen.Domain;
 
 namespace FlashSale.LoadGen.Application;

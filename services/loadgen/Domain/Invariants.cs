@@ -1,8 +1,5 @@
-using System.Text.Json.Serialization;
-
 namespace FlashSale.LoadGen.Domain;
 
-[JsonConverter(typeof(JsonStringEnumConverter<InvariantStatus>))]
 public enum InvariantStatus
 {
     /// <summary>Checked, and it holds.</summary>

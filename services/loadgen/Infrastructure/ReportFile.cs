@@ -13,6 +13,6 @@ public static class ReportFile
         await File.WriteAllTextAsync(path, ToJson(report) + Environment.NewLine, cancellationToken);
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(LoadReport))]
 internal sealed partial class ReportJson : JsonSerializerContext;

@@ -37,7 +37,7 @@ public sealed class LoadGenTests(SystemFixture system, ITestOutputHelper output)
         var live = new ConcurrentQueue<LiveStats>();
         using var handler = GatewayHttp.CreateHandler();
 
-        var report = await FlashSaleRun.RunAsync(options, handler, new Recorded(live), cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(options, FlashSale.LoadGen.Infrastructure.GatewayClient.Over(handler, options.Gateway, options.RequestTimeout), new Recorded(live), cancellationToken: TestContext.Current.CancellationToken);
 
         output.WriteLine(ReportFile.ToJson(report));
         // 120 buyers for 40 units: 40 orders, all confirmed, and 80 buyers told it is sold out; nothing left in stock.

@@ -1,7 +1,8 @@
 using FlashSale.LoadGen.Application;
+using FlashSale.LoadGen.Infrastructure;
 using Spectre.Console;
 
-namespace FlashSale.LoadGen.Infrastructure.Cli;
+namespace FlashSale.LoadGen.Api;
 
 /// <summary>The exit codes, as documented in the usage and the README.</summary>
 public static class ExitCodes
@@ -52,7 +53,8 @@ public static class LoadGenCommand
         try
         {
             report = await new ConsoleView(console, invocation.PlainProgress).ShowAsync(progress =>
-                FlashSaleRun.RunAsync(invocation.Options, handler, progress, chaos, cancellationToken: stop));
+                FlashSaleRun.RunAsync(invocation.Options, GatewayClient.Over(handler, invocation.Options.Gateway, invocation.Options.RequestTimeout),
+                    progress, chaos, cancellationToken: stop));
         }
         catch (SetupFailedException ex)
         {

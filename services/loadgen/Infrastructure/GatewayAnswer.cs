@@ -1,6 +1,6 @@
 using FlashSale.LoadGen.Domain;
 
-namespace FlashSale.LoadGen.Api;
+namespace FlashSale.LoadGen.Infrastructure;
 
 /// <summary>
 /// What the gateway answered: the status (0 when no answer came, with <see cref="Failure"/> saying why), the body

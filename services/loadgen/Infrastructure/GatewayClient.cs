@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FlashSale.LoadGen.Domain;
 
-namespace FlashSale.LoadGen.Api;
+namespace FlashSale.LoadGen.Infrastructure;
 
 /// <summary>An order body serialized once and sent by every buyer of the SKU.</summary>
 public sealed class PreparedOrder(string sku, int quantity)
@@ -25,6 +25,10 @@ public sealed class PreparedOrder(string sku, int quantity)
 public sealed class GatewayClient(HttpClient http)
 {
     public Uri? Address => http.BaseAddress;
+
+    /// <summary>A client of the gateway at <paramref name="gateway"/> over a shared handler, which it never disposes.</summary>
+    public static GatewayClient Over(HttpMessageHandler handler, Uri gateway, TimeSpan requestTimeout) =>
+        new(new HttpClient(handler, disposeHandler: false) { BaseAddress = gateway, Timeout = requestTimeout });
 
     public Task<GatewayAnswer<TokenAnswer>> SignInAsync(Credentials account, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/api/auth/token", token: null, Json(new SignIn(account.UserName, account.Password), GatewayJson.Default.SignIn),

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using FlashSale.LoadGen.Application;
 using FlashSale.LoadGen.Domain;
+using FlashSale.LoadGen.Infrastructure;
 
-namespace FlashSale.LoadGen.Infrastructure.Cli;
+namespace FlashSale.LoadGen.Api;
 
 /// <summary>What the command line asked for: a run, the usage, or nothing valid (with the reason).</summary>
 public abstract record ParsedCommand

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace FlashSale.LoadGen.Infrastructure.Cli;
+namespace FlashSale.LoadGen.Api;
 
 /// <summary>Durations as people type them: <c>30s</c>, <c>500ms</c>, <c>2m</c>, <c>1m30s</c>, <c>1h</c>; a bare number is seconds.</summary>
 internal static partial class Durations

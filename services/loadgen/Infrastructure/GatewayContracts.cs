@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FlashSale.LoadGen.Domain;
 
-namespace FlashSale.LoadGen.Api;
+namespace FlashSale.LoadGen.Infrastructure;
 
 // The gateway's requests and answers as loadgen sends and reads them: only the fields it uses. They are its own
 // types, not the services', because loadgen talks to a deployed gateway over the wire like any other client.
