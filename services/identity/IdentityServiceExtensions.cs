@@ -1,6 +1,7 @@
 using FlashSale.Identity.Domain;
 using FlashSale.Identity.Application;
 using FlashSale.Identity.Infrastructure;
+using FlashSale.Sidecar;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ public static class IdentityServiceExtensions
     public static bool IsDemoEnvironment(IHostEnvironment environment) =>
         environment.IsDevelopment() || environment.IsEnvironment("Testing");
 
-    /// <summary>Users, the signing key and the token issuer, with configuration checked at start-up.</summary>
+    /// <summary>Users (configured and signed up), the signing key and the token issuer, with configuration checked at start-up.</summary>
     public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
     {
         if (IsDemoEnvironment(builder.Environment))
@@ -36,9 +37,9 @@ public static class IdentityServiceExtensions
         builder.Services.AddSingleton(services => SigningKey.Create(
             services.GetRequiredService<IOptions<IdentityOptions>>(), services.GetRequiredService<ILogger<SigningKey>>()));
         builder.Services.AddSingleton<AccessTokenIssuer>();
-        builder.Services.AddSingleton(services => new UserDirectory(
-            services.GetRequiredService<IOptions<IdentityOptions>>().Value.Users.Select(user => new UserAccount(
-                user.Key, PasswordHash.Parse(user.Value.PasswordHash), user.Value.Roles))));
+        builder.AddDaprSidecar();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton<UserDirectory>();
         return builder;
     }
 }

@@ -16,4 +16,5 @@ var app = builder.Build();
 app.UseServiceDefaults();
 app.MapTokenEndpoints();
 app.MapDiscoveryEndpoints();
+app.MapRegistrationEndpoints();
 app.Run();

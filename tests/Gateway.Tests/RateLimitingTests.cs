@@ -108,4 +108,29 @@ public sealed class RateLimitingTests(GatewayFixture fixture)
         var afterwards = await gateway.SendAsync(PlaceOrder());
         Assert.Equal("ordering", (await afterwards.EchoAsync()).Backend);
     }
+
+    [Fact]
+    public async Task Sign_ups_are_limited_per_client_while_an_admin_preparing_customers_is_not()
+    {
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?>
+        {
+            ["RateLimiting:SignUpsPerClient"] = "2",
+            ["RateLimiting:SignUpWindow"] = "00:05:00",
+        });
+        var admin = await fixture.TokenForAsync(DemoUser.Admin);
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/auth/register")));
+        }
+
+        var byAdmin = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/auth/register", admin));
+
+        Assert.Equal("identity", (await answers[0].EchoAsync()).Backend);
+        Assert.Equal("identity", (await answers[1].EchoAsync()).Backend);
+        answers[2].AssertProblem(HttpStatusCode.TooManyRequests);
+        Assert.InRange(int.Parse(Assert.Single(answers[2].Headers.GetValues("Retry-After"))), 1, 300);
+        Assert.Equal("identity", (await byAdmin.EchoAsync()).Backend);
+    }
 }

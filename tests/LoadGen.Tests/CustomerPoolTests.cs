@@ -92,7 +92,7 @@ public sealed class CustomerPoolTests
     private static Task<CustomerPool> PrepareAsync(StandInIdentity identity, CustomerSource source)
     {
         var gateway = new GatewayClient(new HttpClient(identity) { BaseAddress = new Uri("http://gateway.test") });
-        return CustomerPool.PrepareAsync(gateway, source, parallelism: 2, TimeProvider.System, prepared: null, TestContext.Current.CancellationToken);
+        return CustomerPool.PrepareAsync(gateway, source, admin: null, parallelism: 2, TimeProvider.System, prepared: null, TestContext.Current.CancellationToken);
     }
 
     /// <summary>identity behind the gateway: <c>POST /api/auth/register</c> and <c>POST /api/auth/token</c>.</summary>

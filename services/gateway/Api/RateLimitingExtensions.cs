@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using FlashSale.Gateway.Infrastructure;
+using FlashSale.ServiceDefaults;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
@@ -32,6 +33,17 @@ public sealed class GatewayRateLimitOptions
     [Range(0, int.MaxValue)]
     public int OrderPlacementQueue { get; set; }
 
+    /// <summary>
+    /// Sign-ups one anonymous client (IP) may make per <see cref="SignUpWindow"/>. Each costs identity a slow password
+    /// hash, and sign-ups are how bots mass-create accounts for a sale; an admin (e.g. loadgen preparing its
+    /// customers) is not limited by it.
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int SignUpsPerClient { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SignUpWindow { get; set; }
+
     /// <summary>The Retry-After answer when the limiter has no better estimate (the concurrency limit has none).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan RetryAfter { get; set; }
@@ -42,8 +54,12 @@ public static class RateLimitingExtensions
     /// <summary>The policy the order-placement route names in its <c>RateLimiterPolicy</c>.</summary>
     public const string OrderPlacementPolicy = "order-placement";
 
+    /// <summary>The policy the sign-up route names in its <c>RateLimiterPolicy</c>.</summary>
+    public const string SignUpPolicy = "sign-up";
+
     /// <summary>
-    /// A fixed-window limit per user on all proxied traffic, and a global concurrency limit on order placement.
+    /// A fixed-window limit per user on all proxied traffic, a global concurrency limit on order placement, and a
+    /// fixed-window limit per anonymous client on sign-ups.
     /// Rejections are 429 problem+json with Retry-After. Needs <c>UseAuthentication</c> first to partition by user.
     /// </summary>
     public static WebApplicationBuilder AddGatewayRateLimiting(this WebApplicationBuilder builder)
@@ -72,6 +88,14 @@ public static class RateLimitingExtensions
                     concurrency.QueueLimit = settings.OrderPlacementQueue;
                     concurrency.QueueProcessingOrder = QueueProcessingOrder.OldestFirst;
                 });
+                options.AddPolicy(SignUpPolicy, http => http.User.IsInRole(Roles.Admin)
+                    ? RateLimitPartition.GetNoLimiter("admin")
+                    : RateLimitPartition.GetFixedWindowLimiter($"ip:{http.Connection.RemoteIpAddress}", _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = settings.SignUpsPerClient,
+                        Window = settings.SignUpWindow,
+                        QueueLimit = 0,
+                    }));
                 options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
                 options.OnRejected = (rejection, _) => WriteRejectionAsync(rejection, settings.RetryAfter);
             });

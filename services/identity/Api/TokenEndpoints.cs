@@ -55,7 +55,7 @@ public static class TokenEndpoints
             return TypedResults.ValidationProblem(errors, extensions: ErrorCode("invalid_request"));
         }
 
-        if (users.Authenticate(request.UserName!, request.Password!) is not { } account)
+        if (await users.AuthenticateAsync(request.UserName!, request.Password!, cancellationToken) is not { } account)
         {
             // One answer for unknown user and wrong password, so the endpoint cannot be used to discover accounts.
             return OAuthProblem(StatusCodes.Status401Unauthorized, "invalid_grant", "The user name or password is incorrect.");

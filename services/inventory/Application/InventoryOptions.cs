@@ -16,7 +16,8 @@ public sealed class InventoryOptions
 
     /// <summary>
     /// How long a refusal is remembered (in memory) so that the sidecar's retry of the same reserve gets the same
-    /// answer. Above the sidecar's whole retry budget for the actor (4 attempts × 5 s + back-offs, about 26 s).
+    /// answer. Above the sidecar's whole retry budget for the actor (resiliency.yaml: attempts × timeout + back-offs;
+    /// tests/Architecture.Tests/CrossServiceTimingTests.cs computes it and checks this).
     /// </summary>
     public TimeSpan RejectionMemory { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -34,11 +34,13 @@ public sealed class CustomerPool
     public SignedInUser Next() => ForArrival(Interlocked.Increment(ref _next));
 
     /// <summary>
-    /// Signs every customer in (signing up the generated ones first), <paramref name="parallelism"/> at a time;
+    /// Signs every customer in (signing up the generated ones first, as <paramref name="admin"/> when given, so the
+    /// gateway's per-client sign-up limit does not apply), <paramref name="parallelism"/> at a time;
     /// <paramref name="prepared"/> hears how many are ready.
     /// </summary>
     public static async Task<CustomerPool> PrepareAsync(
-        GatewayClient gateway, CustomerSource source, int parallelism, TimeProvider clock, Action<int>? prepared, CancellationToken cancellationToken)
+        GatewayClient gateway, CustomerSource source, SignedInUser? admin, int parallelism, TimeProvider clock, Action<int>? prepared,
+        CancellationToken cancellationToken)
     {
         var (accounts, signUp) = source switch
         {
@@ -59,7 +61,7 @@ public sealed class CustomerPool
             async (index, token) =>
             {
                 var account = accounts[index];
-                if (signUp && await SignUpAsync(gateway, account, clock, token))
+                if (signUp && await SignUpAsync(gateway, account, admin, clock, token))
                 {
                     Interlocked.Increment(ref created);
                 }
@@ -71,11 +73,13 @@ public sealed class CustomerPool
     }
 
     /// <summary>True when the customer was created; false when it exists already, or sign-up does not exist on this gateway.</summary>
-    private static async Task<bool> SignUpAsync(GatewayClient gateway, Credentials account, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<bool> SignUpAsync(
+        GatewayClient gateway, Credentials account, SignedInUser? admin, TimeProvider clock, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var answer = await gateway.RegisterAsync(account, cancellationToken);
+            var adminToken = admin is null ? null : await admin.TokenAsync(cancellationToken);
+            var answer = await gateway.RegisterAsync(account, adminToken, cancellationToken);
             switch (answer.Status)
             {
                 case 201 or 200:

@@ -32,7 +32,7 @@ public static class FlashSaleRun
 
         // Customers first: they are what most often cannot be prepared, and then nothing was created for nothing.
         var customersSetup = clock.GetTimestamp();
-        var customers = await CustomerPool.PrepareAsync(gateway, options.Customers, options.SetupParallelism, clock,
+        var customers = await CustomerPool.PrepareAsync(gateway, options.Customers, admin, options.SetupParallelism, clock,
             done => progress?.Report(new LiveStats { Phase = SigningCustomersIn, CustomersReady = done, Customers = options.Customers.Count }),
             cancellationToken);
         var customersTime = clock.GetElapsedTime(customersSetup);

@@ -34,9 +34,12 @@ public sealed class GatewayClient(HttpClient http)
         SendAsync(HttpMethod.Post, "/api/auth/token", token: null, Json(new SignIn(account.UserName, account.Password), GatewayJson.Default.SignIn),
             GatewayJson.Default.TokenAnswer, cancellationToken);
 
-    /// <summary>Sign-up: 201 created, 409 the name is taken, 400 field errors, 429 rate limited.</summary>
-    public Task<GatewayAnswer<Acknowledged>> RegisterAsync(Credentials account, CancellationToken cancellationToken) =>
-        SendAsync<Acknowledged>(HttpMethod.Post, "/api/auth/register", token: null,
+    /// <summary>
+    /// Sign-up: 201 created, 409 the name is taken, 400 field errors, 429 rate limited. With an admin's token the
+    /// gateway's per-client sign-up limit does not apply (an admin preparing customers, as loadgen does).
+    /// </summary>
+    public Task<GatewayAnswer<Acknowledged>> RegisterAsync(Credentials account, string? adminToken, CancellationToken cancellationToken) =>
+        SendAsync<Acknowledged>(HttpMethod.Post, "/api/auth/register", adminToken,
             Json(new SignIn(account.UserName, account.Password), GatewayJson.Default.SignIn), read: null, cancellationToken);
 
     public Task<GatewayAnswer<ProductView>> CreateProductAsync(string adminToken, NewProduct product, CancellationToken cancellationToken) =>

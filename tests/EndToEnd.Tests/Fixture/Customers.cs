@@ -41,6 +41,8 @@ internal sealed class Customers
                 [$"Identity:Users:{account.Name}:PasswordHash"] = PasswordHash.Create(PasswordOf(account.Name), iterations: 1_000).ToString(),
                 [$"Identity:Users:{account.Name}:Roles:0"] = account.Role,
             })
+            // Customers who sign up (loadgen's) get test-strength hashes too; only the Testing environment allows it.
+            .Append(KeyValuePair.Create("Identity:PasswordHashIterations", (string?)"1000"))
             .ToDictionary();
     }
 }

@@ -14,18 +14,24 @@ public sealed class GatewayClient(HttpClient http)
 {
     public HttpClient Http => http;
 
-    public async Task<Shopper> SignInAsync(string userName) => new(http, userName, await TokenAsync(userName));
+    public Task<Shopper> SignInAsync(string userName) => SignInAsync(userName, Customers.PasswordOf(userName));
 
-    public async Task<Admin> SignInAsAdminAsync() => new(http, Customers.Admin, await TokenAsync(Customers.Admin));
+    public async Task<Shopper> SignInAsync(string userName, string password) => new(http, userName, await TokenAsync(userName, password));
+
+    public async Task<Admin> SignInAsAdminAsync() => new(http, Customers.Admin, await TokenAsync(Customers.Admin, Customers.PasswordOf(Customers.Admin)));
+
+    /// <summary>Signs a new customer up through the gateway.</summary>
+    public Task<HttpResponseMessage> SignUpAsync(string userName, string password) =>
+        http.PostAsJsonAsync("/api/auth/register", new { username = userName, password }, TestContext.Current.CancellationToken);
 
     /// <summary>A request without a token, as anyone on the internet can send.</summary>
     public Task<HttpResponseMessage> SendAnonymousAsync(HttpRequestMessage request) =>
         http.SendAsync(request, TestContext.Current.CancellationToken);
 
-    private async Task<string> TokenAsync(string userName)
+    private async Task<string> TokenAsync(string userName, string password)
     {
         using var response = await http.PostAsJsonAsync("/api/auth/token",
-            new { username = userName, password = Customers.PasswordOf(userName) }, TestContext.Current.CancellationToken);
+            new { username = userName, password }, TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"signing in as {userName} answered {(int)response.StatusCode}");
         return (await response.Content.ReadFromJsonAsync<TokenAnswer>(ApiJson.Options, TestContext.Current.CancellationToken))!.AccessToken;
     }

@@ -22,15 +22,15 @@ public sealed class LoadGenTests(SystemFixture system, ITestOutputHelper output)
     public async Task Loadgen_sells_out_a_flash_sale_through_the_gateway_and_every_invariant_it_can_check_holds()
     {
         await system.SettleAsync();
-        // Existing customers nobody else shops as (sign-up is not needed): 12 of them share the 120 buyers.
-        var customers = Enumerable.Range(0, 12).Select(_ => system.Customers.Next()).Select(name => new Credentials(name, Customers.PasswordOf(name))).ToList();
+        // Customers loadgen signs up itself, as it does on a cluster: 12 of them share the 120 buyers.
+        var customers = new GeneratedCustomers($"lg-{Guid.NewGuid():N}"[..11], "e2e-secret", Count: 12);
         var options = new LoadOptions
         {
             Gateway = system.Client.Http.BaseAddress!,
             Units = Units,
             Rate = RateProfile.Constant(BuyersPerSecond, Duration),
             Admin = new Credentials(Customers.Admin, Customers.PasswordOf(Customers.Admin)),
-            Customers = new CustomerSource.Existing(customers),
+            Customers = new CustomerSource.SignedUp(customers),
             PollInterval = TimeSpan.FromMilliseconds(100),
             SettleTimeout = TimeSpan.FromSeconds(45),
         };
@@ -42,6 +42,7 @@ public sealed class LoadGenTests(SystemFixture system, ITestOutputHelper output)
         output.WriteLine(ReportFile.ToJson(report));
         // 120 buyers for 40 units: 40 orders, all confirmed, and 80 buyers told it is sold out; nothing left in stock.
         Assert.False(report.Interrupted);
+        Assert.Equal((12, 0), (report.Setup.CustomersSignedUp, report.Setup.CustomersReused));
         Assert.Equal((120L, 120L), (report.Throughput.Arrivals, report.Throughput.Answered));
         Assert.Equal(new OrderFigures(Placed: Units, Confirmed: Units, Cancelled: 0, Unsettled: 0, ConfirmedUnits: Units, BuyersGaveUp: 0, BuyersRefused: 120 - Units), report.Orders);
         Assert.Equal(120 - Units, report.AnswersByProblem["409 Sold out"]);
@@ -59,7 +60,7 @@ public sealed class LoadGenTests(SystemFixture system, ITestOutputHelper output)
         Assert.True(charging.Status == InvariantStatus.Held || charging.Detail.Contains("not routed by this gateway", StringComparison.Ordinal), charging.Detail);
 
         // What the system recorded agrees: 40 confirmed orders of this SKU, each charged exactly once.
-        var stored = customers.SelectMany(customer => system.StoredOrdersOf(customer.UserName))
+        var stored = customers.All().SelectMany(customer => system.StoredOrdersOf(customer.UserName))
             .Where(order => order.GetProperty("lines")[0].GetProperty("sku").GetString() == report.Sku).ToList();
         Assert.Equal(Units, stored.Count);
         Assert.All(stored, order => Assert.Single(system.PaymentProvider.ChargesFor(order.GetProperty("id").GetString()!)));
