@@ -14,11 +14,14 @@ public sealed record ProductDeleted(string Sku, long Version, DateTimeOffset Occ
     public string PartitionKey => Sku;
 }
 
-/// <summary>A flash sale was scheduled or rescheduled for a SKU.</summary>
+/// <summary>
+/// A flash sale was scheduled or rescheduled for a SKU. <paramref name="PerCustomerLimit"/> (added later, so optional)
+/// is the most units one customer may buy in it.
+/// </summary>
 [CloudEventType("flashsale.catalog.sale-scheduled.v1", Topics.Catalog)]
 public sealed record SaleScheduled(
     string Sku, decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated,
-    long Version, DateTimeOffset OccurredAt) : IIntegrationEvent
+    long Version, DateTimeOffset OccurredAt, int? PerCustomerLimit = null) : IIntegrationEvent
 {
     public string PartitionKey => Sku;
 }

@@ -9,6 +9,21 @@ public interface IEventPublisher
 {
     /// <exception cref="EventPublishException">The sidecar did not accept the event.</exception>
     Task PublishAsync<TEvent>(TEvent integrationEvent, CancellationToken cancellationToken) where TEvent : IIntegrationEvent;
+
+    /// <summary>Publishes an event kept serialized (e.g. in an outbox) exactly as the typed overload would have.</summary>
+    /// <exception cref="EventPublishException">The sidecar did not accept the event.</exception>
+    Task PublishAsync(SerializedEvent serialized, CancellationToken cancellationToken);
+}
+
+/// <summary>An integration event as JSON with what its publishing needs: topic, CloudEvent type and partition key.</summary>
+public sealed record SerializedEvent(string Topic, string Type, string PartitionKey, byte[] Data)
+{
+    public static SerializedEvent Of(IIntegrationEvent integrationEvent)
+    {
+        var contract = CloudEventTypes.Of(integrationEvent.GetType());
+        return new(contract.Topic, contract.Type, integrationEvent.PartitionKey,
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(integrationEvent, integrationEvent.GetType(), EventJson.Options));
+    }
 }
 
 /// <summary>The event was not published (sidecar or broker unavailable); the caller decides whether to retry or keep it.</summary>
@@ -33,6 +48,19 @@ public sealed class DaprEventPublisher(DaprClient dapr) : IEventPublisher
             throw new EventPublishException(contract.Type, ex);
         }
     }
+
+    public async Task PublishAsync(SerializedEvent serialized, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dapr.PublishByteEventAsync(PubSub.Name, serialized.Topic, serialized.Data, "application/json",
+                EventMetadata.For(serialized.Type, serialized.PartitionKey), cancellationToken);
+        }
+        catch (DaprException ex)
+        {
+            throw new EventPublishException(serialized.Type, ex);
+        }
+    }
 }
 
 /// <summary>Publish metadata understood by Dapr: CloudEvent attribute overrides and the broker's partition key.</summary>
@@ -41,9 +69,12 @@ public static class EventMetadata
     public const string PartitionKey = "partitionKey";
     public const string CloudEventType = "cloudevent.type";
 
-    public static Dictionary<string, string> For<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent => new()
+    public static Dictionary<string, string> For<TEvent>(TEvent integrationEvent) where TEvent : IIntegrationEvent =>
+        For(CloudEventTypes.Of<TEvent>().Type, integrationEvent.PartitionKey);
+
+    public static Dictionary<string, string> For(string cloudEventType, string partitionKey) => new()
     {
-        [CloudEventType] = CloudEventTypes.Of<TEvent>().Type,
-        [PartitionKey] = integrationEvent.PartitionKey,
+        [CloudEventType] = cloudEventType,
+        [PartitionKey] = partitionKey,
     };
 }

@@ -1,15 +1,15 @@
 using FlashSale.Contracts.Inventory;
+using FlashSale.Inventory.Application;
 using FlashSale.Inventory.Infrastructure.Actors;
 using FlashSale.Messaging;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using FlashSale.Inventory.Application;
 using FlashSale.Sidecar;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FlashSale.Inventory;
 
 public static class InventoryServiceExtensions
 {
-    /// <summary>The stock actor, its options and the event publisher.</summary>
+    /// <summary>The stock actor, its options, the event publisher and the feed of stock figures.</summary>
     public static WebApplicationBuilder AddInventory(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<InventoryOptions>()
@@ -17,10 +17,13 @@ public static class InventoryServiceExtensions
             .Validate(options => options.ReservationTimeout > TimeSpan.Zero, "Inventory:ReservationTimeout must be positive")
             .Validate(options => options.SettledReservationRetention > TimeSpan.Zero, "Inventory:SettledReservationRetention must be positive")
             .Validate(options => options.RejectionMemory > TimeSpan.Zero, "Inventory:RejectionMemory must be positive")
+            .Validate(options => options.SweepInterval > TimeSpan.Zero, "Inventory:SweepInterval must be positive")
+            .Validate(options => options.StockChangeInterval >= TimeSpan.Zero, "Inventory:StockChangeInterval must not be negative")
             .ValidateOnStart();
         builder.AddDaprSidecar();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddEventPublisher();
+        builder.Services.AddSingleton<StockChangeFeed>();
 
         // The SDK reads the sidecar's address from DAPR_HTTP_ENDPOINT / DAPR_HTTP_PORT in configuration.
         builder.Services.AddActors(options =>

@@ -2,6 +2,7 @@ using FlashSale.Messaging;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Application;
 using FlashSale.Ordering.Infrastructure;
+using FlashSale.Ordering.Infrastructure.Outbox;
 using FlashSale.Sidecar;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -16,6 +17,13 @@ public static class OrderingServiceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddCatalogPricing();
         builder.Services.AddStockActors();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section)
+            .Validate(options => options.Concurrency > 0 && options.ReservationBlock > 0, "Ordering:Outbox needs a positive Concurrency and ReservationBlock")
+            .Validate(options => options.WriterLease > options.HeartbeatInterval * 2, "Ordering:Outbox:WriterLease must exceed two heartbeats")
+            .ValidateOnStart();
+        builder.Services.AddEventPublisher();
+        builder.Services.AddSingleton<OrderOutbox>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrderOutbox>());
         builder.Services.AddSingleton<OrderStore>();
         builder.Services.AddSingleton<IdempotencyStore>();
         builder.Services.AddSingleton<OrderPlacement>();

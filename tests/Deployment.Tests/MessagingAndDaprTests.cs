@@ -36,43 +36,13 @@ public sealed class MessagingAndDaprTests
         Assert.All(ServiceSources.Events, pair => Assert.Contains(pair.Value, ServiceSources.Topics.Values));
 
     [Fact]
-    public void The_outbox_internal_topic_of_every_outbox_store_is_declared()
+    public void No_state_store_relays_through_daprs_outbox()
     {
-        var outboxStores = Components.Where(c => MetadataValue(c, "outboxPublishTopic") is not null).ToList();
-
-        Assert.NotEmpty(outboxStores);
-        foreach (var store in outboxStores)
-        {
-            var owner = Assert.Single(Scopes(store));
-            var topic = MetadataValue(store, "outboxPublishTopic")!;
-            // Dapr names it {namespace}{appID}{topic}outbox; outside Kubernetes the namespace is "default".
-            Assert.Contains($"{Chart.App.Namespace}{owner}{topic}outbox", KafkaTopics().Keys);
-            Assert.Contains($"default{owner}{topic}outbox", ComposeTopics().Keys);
-            Assert.Contains(topic, ServiceSources.Topics.Values);
-            Assert.Equal(PubSub, MetadataValue(store, "outboxPublishPubsub"));
-            Assert.Contains(owner, Scopes(Components.Single("Component", PubSub)));
-        }
-    }
-
-    [Fact]
-    public void Every_outbox_internal_topic_has_its_partitions_declared_in_values()
-    {
-        // Every saved order passes the outbox's internal topic before reaching its topic: its partitions are sized in
-        // values (kafka.outbox[].partitions), never a hidden default, and at least as many as the topic's.
-        var kafka = Chart.Infra.DefaultValues["kafka"]!;
-        var outbox = kafka["outbox"]!.AsArray();
-
-        Assert.NotEmpty(outbox);
-        foreach (var entry in outbox)
-        {
-            var partitions = (int?)entry!["partitions"];
-            Assert.True(partitions is > 0, $"kafka.outbox entry {entry["appId"]}/{entry["topic"]} declares no partitions");
-            var internalTopic = $"{Chart.App.Namespace}{entry["appId"]}{entry["topic"]}outbox";
-            var topic = kafka["topics"]!.AsArray().Single(t => (string?)t!["name"] == (string?)entry["topic"])!;
-            Assert.Equal(partitions, KafkaTopics()[internalTopic]);
-            Assert.Equal(partitions, ComposeTopics()[$"default{entry["appId"]}{entry["topic"]}outbox"]);
-            Assert.True(partitions >= (int)topic["partitions"]!, $"{internalTopic} has fewer partitions than {topic["name"]}");
-        }
+        // daprd's outbox relay waits 1 s per message per partition of its internal topic (pkg/runtime/pubsub/outbox.go):
+        // ordering keeps its own outbox instead (docs/adr/0017), so no component may switch Dapr's on by accident.
+        Assert.All(Components.Concat(App.OfKind("Component")), component =>
+            Assert.Null(MetadataValue(component, "outboxPublishTopic")));
+        Assert.DoesNotContain(KafkaTopics().Keys, topic => topic.EndsWith("outbox", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -175,8 +175,6 @@ public sealed class ProfileTests
     public void Each_app_may_write_only_its_own_topics_and_read_what_it_subscribes_to()
     {
         var users = Chart.Infra.Render("production").OfKind("KafkaUser").ToDictionary(u => u.Name);
-        var outbox = Chart.Infra.DefaultValues["kafka"]!["outbox"]!.AsArray()
-            .ToLookup(o => (string)o!["appId"]!, o => $"{Chart.App.Namespace}{o!["appId"]}{o["topic"]}outbox");
 
         Assert.NotEmpty(users);
         foreach (var (app, user) in users)
@@ -186,10 +184,9 @@ public sealed class ProfileTests
                 .Where(a => (string?)a["resource"]!["type"] == "topic" && a["operations"]!.AsArray().Any(o => (string?)o == operation))
                 .Select(a => (string)a["resource"]!["name"]!).ToHashSet();
             var subscribed = ServiceSources.SubscribedTopics(app);
-            // Its events (published directly or through the outbox), the dead-letter topics daprd fills for what it
-            // consumes, and its outbox's internal topic.
-            var writes = ServiceSources.PublishedTopics(app).Concat(subscribed.Select(t => $"{t}.deadletter")).Concat(outbox[app]).ToHashSet();
-            var reads = subscribed.Concat(outbox[app]).ToHashSet();
+            // Its events, and the dead-letter topics daprd fills for what it consumes.
+            var writes = ServiceSources.PublishedTopics(app).Concat(subscribed.Select(t => $"{t}.deadletter")).ToHashSet();
+            var reads = subscribed.ToHashSet();
 
             Assert.True(writes.SetEquals(Topics("Write")), $"{app} may write {string.Join(", ", Topics("Write").Order())}; its code needs {string.Join(", ", writes.Order())}");
             Assert.True(reads.SetEquals(Topics("Read")), $"{app} may read {string.Join(", ", Topics("Read").Order())}; its code needs {string.Join(", ", reads.Order())}");

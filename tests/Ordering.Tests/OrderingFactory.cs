@@ -9,14 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FlashSale.Ordering.Tests;
 
 /// <summary>
-/// The ordering service over in-memory Dapr (with the outbox of orders-store), a fake catalog, fake stock actors and a
+/// The ordering service over in-memory Dapr, a fake catalog, fake stock actors and a
 /// clock that moves only when a test advances it.
 /// </summary>
 public sealed class OrderingFactory : ServiceFactory<OrderingAssemblyMarker>
 {
     public const string OrdersStore = "orders-store";
 
-    public OrderingFactory() : base("ordering") => Dapr.ConfigureOutbox(OrdersStore, "pubsub", "orders");
+    public OrderingFactory() : base("ordering")
+    {
+    }
 
     public FakeCatalog Catalog { get; } = new();
 

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using FlashSale.Contracts.Orders;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Domain;
+using FlashSale.Ordering.Infrastructure.Outbox;
+using Microsoft.Extensions.DependencyInjection;
 using FlashSale.Ordering.Tests.Fakes;
 using FlashSale.TestSupport;
 using FlashSale.ServiceDefaults;
@@ -57,11 +59,21 @@ public abstract class OrderingTest(OrderingFactory factory) : IClassFixture<Orde
         return (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
     }
 
-    protected IReadOnlyList<PublishedMessage> PublishedAbout(string orderId) =>
-        Dapr.Published.Where(message => message.Topic == "orders" && message.PartitionKey == orderId).ToList();
+    /// <summary>Waits until the outbox relay has published and deleted every entry saved so far.</summary>
+    protected Task RelayedAsync() => Eventually.MatchesAsync(
+        () => Factory.Services.GetRequiredService<OrderOutbox>().Pending, pending => pending == 0, "the outbox relay to catch up",
+        cancellationToken: Cancellation);
 
-    protected IReadOnlyList<T> EventsAbout<T>(string orderId) where T : class =>
-        Dapr.PublishedEvents<T>("orders").Where(e => e switch
+    protected async Task<IReadOnlyList<PublishedMessage>> PublishedAboutAsync(string orderId)
+    {
+        await RelayedAsync();
+        return Dapr.Published.Where(message => message.Topic == "orders" && message.PartitionKey == orderId).ToList();
+    }
+
+    protected async Task<IReadOnlyList<T>> EventsAboutAsync<T>(string orderId) where T : class
+    {
+        await RelayedAsync();
+        return Dapr.PublishedEvents<T>("orders").Where(e => e switch
         {
             OrderPlaced placed => placed.OrderId == orderId,
             OrderConfirmed confirmed => confirmed.OrderId == orderId,
@@ -69,6 +81,7 @@ public abstract class OrderingTest(OrderingFactory factory) : IClassFixture<Orde
             RefundRequested refund => refund.OrderId == orderId,
             _ => false,
         }).ToList();
+    }
 
     protected Order? StoredOrder(string orderId) => Dapr.ReadState<Order>(OrderingFactory.OrdersStore, $"order-{orderId}");
 

@@ -86,7 +86,3 @@ service:
 {{- ternary 9092 9093 (eq .Values.kafka.clientAuthentication "none") -}}
 {{- end }}
 
-{{/* Dapr's outbox internal topic of one kafka.outbox entry: {namespace}{appID}{topic}outbox. */}}
-{{- define "infra.outboxTopic" -}}
-{{- printf "%s%s%soutbox" .root.Values.appNamespace .outbox.appId .outbox.topic -}}
-{{- end }}

@@ -98,8 +98,13 @@ public static partial class CatalogRules
             errors.Add("unitsAllocated", "must be greater than 0");
         }
 
+        if (draft.PerCustomerLimit is < 1 or > Sale.MaxPerCustomerLimit)
+        {
+            errors.Add("perCustomerLimit", $"must be between 1 and {Sale.MaxPerCustomerLimit}, or left out for no limit");
+        }
+
         return errors.IsEmpty
-            ? Validated<Sale>.Valid(new Sale(draft.SalePrice!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value, draft.UnitsAllocated!.Value))
+            ? Validated<Sale>.Valid(new Sale(draft.SalePrice!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value, draft.UnitsAllocated!.Value, draft.PerCustomerLimit))
             : Validated<Sale>.Invalid(errors.ToDictionary());
     }
 

@@ -7,4 +7,12 @@ public sealed record Product(string Sku, string Name, string Description, decima
 
     /// <summary>What a customer pays per unit at <paramref name="instant"/>: the sale price while the sale is active.</summary>
     public decimal EffectivePriceAt(DateTimeOffset instant) => IsOnSaleAt(instant) ? Sale!.SalePrice : Price;
+
+    /// <summary>When the effective price changes next without anyone editing the product (its sale starts or ends), if ever.</summary>
+    public DateTimeOffset? NextPriceChangeAfter(DateTimeOffset instant) => Sale?.StateAt(instant) switch
+    {
+        SaleState.Upcoming => Sale.StartsAt,
+        SaleState.Active => Sale.EndsAt,
+        _ => null,
+    };
 }

@@ -9,8 +9,8 @@ namespace FlashSale.Ordering.Api;
 public static class OrderingSubscriptions
 {
     /// <summary>
-    /// The saga's inputs. The other event types of these topics are acknowledged (Ignore), not left to the default
-    /// route, which would dead-letter every stock change as "unknown".
+    /// The saga's inputs, and the stock figures that feed the sold-out fast path. The other event types of these topics
+    /// are acknowledged (Ignore), not left to the default route, which would dead-letter them as "unknown".
     /// </summary>
     public static IServiceCollection AddOrderingSubscriptions(this IServiceCollection services)
     {
@@ -20,7 +20,7 @@ public static class OrderingSubscriptions
             .Ignore<PaymentRefunded>();
         services.AddTopicSubscription(Topics.Inventory)
             .On<ReservationExpired, OrderSaga>()
-            .Ignore<StockChanged>()
+            .On<StockChanged, StockSignalHandler>()
             .Ignore<SoldOut>();
         return services;
     }

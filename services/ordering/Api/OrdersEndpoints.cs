@@ -63,7 +63,8 @@ public static class OrdersEndpoints
         switch (result)
         {
             case PlacementResult.Placed placed:
-                return TypedResults.Created($"/orders/{placed.Order.Id}", OrderResponse.From(placed.Order));
+                // Relative to the request URL, so it resolves behind the gateway too (/api/orders → /api/orders/{id}).
+                return TypedResults.Created($"orders/{placed.Order.Id}", OrderResponse.From(placed.Order));
             case PlacementResult.Refused refused:
                 return RefusalProblem(refused.Refusal);
             case PlacementResult.KeyReusedForAnotherRequest:
@@ -151,10 +152,17 @@ public static class OrdersEndpoints
                 $"The catalog does not sell {string.Join(", ", refusal.Skus.Select(sku => $"'{sku}'"))}."),
             RefusalReason.MixedCurrencies => (StatusCodes.Status422UnprocessableEntity, "Mixed currencies",
                 "These SKUs are priced in different currencies and cannot be paid together; place separate orders."),
+            RefusalReason.CustomerLimit => (StatusCodes.Status409Conflict, "Limit per customer reached",
+                $"This sale lets one customer buy at most {refusal.Limit} of '{refusal.Skus[0]}', counting your orders in progress. Nothing was reserved or charged."),
             _ => throw new InvalidOperationException($"Unexpected refusal {refusal.Reason}"),
         };
-        return TypedResults.Problem(statusCode: status, title: title, detail: detail,
-            extensions: new Dictionary<string, object?> { ["skus"] = refusal.Skus });
+        var extensions = new Dictionary<string, object?> { ["skus"] = refusal.Skus };
+        if (refusal.Limit is { } limit)
+        {
+            extensions["limit"] = limit;
+        }
+
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
     }
 
     // Someone else's order answers exactly like a missing one, so ids cannot be probed.

@@ -43,7 +43,7 @@ internal sealed class OrderCancellation(OrderStore orders, StockReservations sto
             var change = OrderChanges.Cancel(stored.Order, reason, clock.GetUtcNow());
             try
             {
-                await orders.UpdateAsync(change.Order, stored.ETag, change.Event, cancellationToken);
+                await orders.UpdateAsync(change.Order, stored.ETag, change.Events, cancellationToken);
             }
             catch (OrderConcurrencyException) when (attempt < MaxAttempts)
             {

@@ -4,8 +4,8 @@ using FlashSale.Ordering.Domain;
 
 namespace FlashSale.Ordering.Application;
 
-/// <summary>A new version of an order and the integration event that announces it; saved in one transaction.</summary>
-internal sealed record OrderChange(Order Order, IIntegrationEvent Event);
+/// <summary>A new version of an order and the integration events that announce it; saved in one transaction.</summary>
+internal sealed record OrderChange(Order Order, IReadOnlyList<IIntegrationEvent> Events);
 
 /// <summary>The domain's transitions paired with the contract events other services consume.</summary>
 internal static class OrderChanges
@@ -18,18 +18,34 @@ internal static class OrderChanges
     public static OrderChange Confirm(Order order, string paymentId, DateTimeOffset at)
     {
         var confirmed = order.Confirm(paymentId, at);
-        return new(confirmed, new OrderConfirmed(confirmed.Id, confirmed.CustomerId, paymentId, confirmed.Version, at));
+        return new(confirmed, [new OrderConfirmed(confirmed.Id, confirmed.CustomerId, paymentId, confirmed.Version, at)]);
     }
 
     public static OrderChange Cancel(Order order, string reason, DateTimeOffset at)
     {
         var cancelled = order.Cancel(reason, at);
-        return new(cancelled, new OrderCancelled(cancelled.Id, cancelled.CustomerId, reason, cancelled.Version, at));
+        return new(cancelled, [new OrderCancelled(cancelled.Id, cancelled.CustomerId, reason, cancelled.Version, at)]);
     }
 
     public static OrderChange RequestRefund(Order order, string paymentId, decimal amount, string currency, DateTimeOffset at)
     {
         var refunding = order.RequestRefund(paymentId, amount, currency, at);
-        return new(refunding, new RefundRequested(refunding.Id, refunding.CustomerId, paymentId, amount, currency, refunding.Version, at));
+        return new(refunding, [RefundRequestedOf(refunding, paymentId, amount, currency, at)]);
     }
+
+    /// <summary>
+    /// Paid, but the stock is gone (the reservation expired and the units were sold meanwhile): the order is cancelled
+    /// and the money goes back, two versions and two events in one save.
+    /// </summary>
+    public static OrderChange CancelUnfulfillable(Order order, string paymentId, decimal amount, string currency, DateTimeOffset at)
+    {
+        var cancel = Cancel(order, UnfulfillableReason, at);
+        var refunding = cancel.Order.RequestRefund(paymentId, amount, currency, at);
+        return new(refunding, [.. cancel.Events, RefundRequestedOf(refunding, paymentId, amount, currency, at)]);
+    }
+
+    public const string UnfulfillableReason = "sold out before the payment arrived";
+
+    private static RefundRequested RefundRequestedOf(Order order, string paymentId, decimal amount, string currency, DateTimeOffset at) =>
+        new(order.Id, order.CustomerId, paymentId, amount, currency, order.Version, at);
 }

@@ -37,8 +37,8 @@ internal abstract record PlacementResult
 /// save the order and its <c>OrderPlaced</c> event in one outbox transaction. See docs/adr/0006 and 0007.
 /// </summary>
 internal sealed class OrderPlacement(
-    IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, OrderStore orders, TimeProvider clock,
-    ILogger<OrderPlacement> logger)
+    IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, StockSignals signals, OrderStore orders,
+    TimeProvider clock, ILogger<OrderPlacement> logger)
 {
     /// <summary>
     /// Not cancellable by the client on purpose: once started, a placement runs to a recorded outcome, so that the
@@ -48,18 +48,34 @@ internal sealed class OrderPlacement(
     {
         var key = IdempotencyStore.KeyFor(command.CustomerId, command.IdempotencyKey);
         var now = clock.GetUtcNow();
-        var claim = new IdempotencyRecord(command.RequestHash, Guid.CreateVersion7(now).ToString("N"), now, Outcome: null);
+        // The sold-out fast path: nothing is claimed, stored or reserved for a SKU that cannot have units any more, so
+        // the refusals after a sell-out cost no actor turn and leave no record (one read: a retry of a placed order
+        // must still get its order). Not recorded, so a later attempt with the key is decided afresh.
+        if (command.Skus.FirstOrDefault(signals.IsSoldOut) is { } soldOut)
+        {
+            return await idempotency.FindAsync(key, CancellationToken.None) is { } used
+                ? await ResumeAsync(key, used, command, now)
+                : new PlacementResult.Refused(PlacementRefusal.SoldOut(soldOut));
+        }
+
+        var claim = NewClaim(command, now);
         if (await idempotency.TryClaimAsync(key, claim, CancellationToken.None))
         {
             return await RunAsync(key, claim, command);
         }
 
         // The record can vanish between the two calls (expired, or freed after a failure): the client's retry starts afresh.
-        if (await idempotency.FindAsync(key, CancellationToken.None) is not { } existing)
-        {
-            return new PlacementResult.InProgress();
-        }
+        return await idempotency.FindAsync(key, CancellationToken.None) is { } existing
+            ? await ResumeAsync(key, existing, command, now)
+            : new PlacementResult.InProgress();
+    }
 
+    private static IdempotencyRecord NewClaim(PlaceOrderCommand command, DateTimeOffset now) =>
+        new(command.RequestHash, Guid.CreateVersion7(now).ToString("N"), now, Outcome: null);
+
+    /// <summary>Answers a request whose key is already used: a replay, a conflict, or a takeover of an abandoned claim.</summary>
+    private async Task<PlacementResult> ResumeAsync(string key, StoredIdempotencyRecord existing, PlaceOrderCommand command, DateTimeOffset now)
+    {
         var record = existing.Record;
         if (record.RequestHash != command.RequestHash)
         {
@@ -68,13 +84,12 @@ internal sealed class OrderPlacement(
 
         if (record.Outcome is { } outcome)
         {
-            return await ReplayAsync(record, outcome);
+            return new PlacementResult.Refused(outcome.Refusal);
         }
 
         // The request that claimed the key may have saved the order and died before recording it.
         if (await orders.FindAsync(record.OrderId, CancellationToken.None) is { } saved)
         {
-            await CompleteAsync(key, record, IdempotencyOutcome.Placed);
             return new PlacementResult.Placed(saved.Order);
         }
 
@@ -87,6 +102,7 @@ internal sealed class OrderPlacement(
         // The claiming request may still be running (a stalled process, clock skew). Keeping its order id makes its
         // reservations ours too (Reserve is idempotent by order id) and lets only one of us insert the order; the other
         // finds it. Only the request that wins the compare-and-swap takes over.
+        var claim = NewClaim(command, now);
         var takeover = age < PlacementTimeouts.OrderIdReuseLimit ? claim with { OrderId = record.OrderId } : claim;
         if (!await idempotency.TryReplaceAsync(key, takeover, existing.ETag, CancellationToken.None))
         {
@@ -99,10 +115,11 @@ internal sealed class OrderPlacement(
             await stock.ReleaseBestEffortAsync(record.OrderId, command.Skus);
         }
 
-        return await RunAsync(key, takeover, command);
+        return await RunAsync(key, takeover, command, mayRepeat: takeover.OrderId == record.OrderId);
     }
 
-    private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command)
+    /// <param name="mayRepeat">The order id may have reserved before (a takeover keeping it): the actors check.</param>
+    private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command, bool mayRepeat = false)
     {
         using var budget = new CancellationTokenSource(PlacementTimeouts.Budget, clock);
         PriceQuotes quotes;
@@ -126,21 +143,24 @@ internal sealed class OrderPlacement(
             return await RefuseAsync(key, claim, reservedSkus: [], PlacementRefusal.MixedCurrencies(command.Skus));
         }
 
-        switch (await stock.ReserveAllAsync(claim.OrderId, command.Lines, budget.Token))
+        var currency = quotes.BySku.Values.First().Currency;
+        var lines = command.Lines.Select(line => new OrderLine(line.Sku, line.Quantity, quotes.BySku[line.Sku].UnitPrice, quotes.BySku[line.Sku].Limit)).ToList();
+        switch (await stock.ReserveAllAsync(claim.OrderId, command.CustomerId, lines, mayRepeat, budget.Token))
         {
             case ReservationOutcome.SoldOut soldOut:
                 return await RefuseAsync(key, claim, soldOut.Held, PlacementRefusal.SoldOut(soldOut.Sku));
+            case ReservationOutcome.OverLimit overLimit:
+                return await RefuseAsync(key, claim, overLimit.Held, PlacementRefusal.OverLimit(overLimit.Sku, overLimit.Limit));
             case ReservationOutcome.Unavailable unavailable:
                 logger.LogWarning(unavailable.Error, "Cannot reserve {Sku} for order {OrderId}", unavailable.Sku, claim.OrderId);
                 return await GiveUpAsync(key, claim, unavailable.Held, "Stock cannot be reserved right now. Retry with the same Idempotency-Key.");
         }
 
-        var lines = command.Lines.Select(line => new OrderLine(line.Sku, line.Quantity, quotes.BySku[line.Sku].UnitPrice)).ToList();
-        var order = Order.Place(claim.OrderId, command.CustomerId, lines, quotes.BySku.Values.First().Currency, clock.GetUtcNow());
+        var order = Order.Place(claim.OrderId, command.CustomerId, lines, currency, clock.GetUtcNow());
         switch (await SaveAsync(order, budget.Token))
         {
             case SaveOutcome.Saved saved:
-                await CompleteAsync(key, claim, IdempotencyOutcome.Placed);
+                // Not recorded in the claim: a retry with the key finds the stored order through the claim's order id.
                 return new PlacementResult.Placed(saved.Order);
             case SaveOutcome.NotSaved:
                 return await GiveUpAsync(key, claim, command.Skus, "The order could not be saved. Retry with the same Idempotency-Key.");
@@ -170,7 +190,7 @@ internal sealed class OrderPlacement(
     {
         try
         {
-            await orders.InsertAsync(order, OrderChanges.Placed(order), budget);
+            await orders.InsertAsync(order, [OrderChanges.Placed(order)], budget);
             return new SaveOutcome.Saved(order);
         }
         catch (Exception ex)
@@ -183,18 +203,6 @@ internal sealed class OrderPlacement(
 
             return budget.IsCancellationRequested ? new SaveOutcome.Unknown() : new SaveOutcome.NotSaved();
         }
-    }
-
-    private async Task<PlacementResult> ReplayAsync(IdempotencyRecord record, IdempotencyOutcome outcome)
-    {
-        if (outcome.Refusal is { } refusal)
-        {
-            return new PlacementResult.Refused(refusal);
-        }
-
-        var saved = await orders.FindAsync(record.OrderId, CancellationToken.None)
-            ?? throw new InvalidOperationException($"Idempotency record says order {record.OrderId} was placed, but it is not stored");
-        return new PlacementResult.Placed(saved.Order);
     }
 
     /// <summary>Records the refusal, then releases <paramref name="reservedSkus"/>: a recorded outcome is never taken over.</summary>

@@ -1,16 +1,17 @@
-using FlashSale.Contracts;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Contracts.Payments;
+using FlashSale.Messaging;
 using FlashSale.Ordering.Domain;
 using FlashSale.Ordering.Infrastructure;
-using FlashSale.Messaging;
 
 namespace FlashSale.Ordering.Application;
 
 /// <summary>
-/// The order saga's reactions (docs/adr/0007-saga-instead-of-2pc.md). Each reaction first decides and saves the order's
-/// new state with its event (one outbox transaction, guarded by the ETag read), then makes the stock actors agree
-/// with that state. A redelivered event finds the state already changed, changes nothing, and repeats only the
+/// The order saga's reactions (docs/adr/0014). Each reaction decides the order's new state and saves it with its events
+/// (one outbox transaction, guarded by the ETag read), then makes the stock actors agree with that state. A payment is
+/// confirmed only once its units are sold: the units are committed first, and a reservation that expired before the
+/// payment arrived is taken again if the units are still there; if they are not, the order is cancelled and refunded
+/// (docs/adr/0020). A redelivered event finds the state already changed, changes nothing, and repeats only the
 /// idempotent actor step, which is what heals a crash between the two steps.
 /// </summary>
 internal sealed class OrderSaga(OrderStore orders, StockReservations stock, TimeProvider clock, ILogger<OrderSaga> logger)
@@ -22,33 +23,43 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
     public Task<EventOutcome> HandleAsync(PaymentSucceeded payment, EventContext context, CancellationToken cancellationToken) =>
         ReactAsync(payment.OrderId, context, EventOutcome.Drop, order => order.OnPaymentSucceeded(payment.PaymentId) switch
         {
-            OrderDecision.Confirm => OrderChanges.Confirm(order, payment.PaymentId, clock.GetUtcNow()),
-            OrderDecision.RequestRefund => OrderChanges.RequestRefund(order, payment.PaymentId, payment.Amount, payment.Currency, clock.GetUtcNow()),
-            _ => null,
+            OrderDecision.Confirm => ConfirmIfInStockAsync(order, payment),
+            OrderDecision.RequestRefund => Task.FromResult<OrderChange?>(
+                OrderChanges.RequestRefund(order, payment.PaymentId, payment.Amount, payment.Currency, clock.GetUtcNow())),
+            _ => Task.FromResult<OrderChange?>(null),
         }, cancellationToken);
 
     public Task<EventOutcome> HandleAsync(PaymentFailed payment, EventContext context, CancellationToken cancellationToken) =>
-        ReactAsync(payment.OrderId, context, EventOutcome.Success, order => order.OnPaymentFailed() == OrderDecision.Cancel
+        ReactAsync(payment.OrderId, context, EventOutcome.Success, order => Task.FromResult(order.OnPaymentFailed() == OrderDecision.Cancel
             ? OrderChanges.Cancel(order, $"payment failed: {payment.Reason}", clock.GetUtcNow())
-            : null, cancellationToken);
+            : null), cancellationToken);
 
     // An unknown order is expected here: a placement that died after reserving leaves reservations without an order.
+    // A confirmed order's units were committed before it was confirmed, so its expiry changes nothing.
     public Task<EventOutcome> HandleAsync(ReservationExpired expired, EventContext context, CancellationToken cancellationToken) =>
-        ReactAsync(expired.OrderId, context, EventOutcome.Success, order =>
-        {
-            if (order.Status == OrderStatus.Confirmed)
-            {
-                logger.LogError("Confirmed order {OrderId} lost its reservation of {Quantity} x {Sku} before it was committed",
-                    order.Id, expired.Quantity, expired.Sku);
-            }
+        ReactAsync(expired.OrderId, context, EventOutcome.Success, order => Task.FromResult(order.OnReservationExpired() == OrderDecision.Cancel
+            ? OrderChanges.Cancel(order, ReservationExpiredReason, clock.GetUtcNow())
+            : null), cancellationToken);
 
-            return order.OnReservationExpired() == OrderDecision.Cancel
-                ? OrderChanges.Cancel(order, ReservationExpiredReason, clock.GetUtcNow())
-                : null;
-        }, cancellationToken);
+    /// <summary>
+    /// Sells the order's units, then confirms it; when some line's units are gone (its reservation expired and the
+    /// units were sold to someone else), gives back the lines already sold and cancels and refunds the order.
+    /// </summary>
+    private async Task<OrderChange?> ConfirmIfInStockAsync(Order order, PaymentSucceeded payment)
+    {
+        var sold = await stock.CommitAllAsync(order);
+        if (sold.All(committed => committed))
+        {
+            return OrderChanges.Confirm(order, payment.PaymentId, clock.GetUtcNow());
+        }
+
+        logger.LogWarning("Order {OrderId} was paid after its stock was gone; cancelling and refunding it", order.Id);
+        await stock.ReleaseAsync(order, order.Lines.Where((_, line) => sold[line]));
+        return OrderChanges.CancelUnfulfillable(order, payment.PaymentId, payment.Amount, payment.Currency, clock.GetUtcNow());
+    }
 
     private async Task<EventOutcome> ReactAsync(
-        string orderId, EventContext context, EventOutcome whenUnknown, Func<Order, OrderChange?> decide, CancellationToken cancellationToken)
+        string orderId, EventContext context, EventOutcome whenUnknown, Func<Order, Task<OrderChange?>> decide, CancellationToken cancellationToken)
     {
         if (await orders.FindAsync(orderId, cancellationToken) is not { } stored)
         {
@@ -57,11 +68,11 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
         }
 
         var order = stored.Order;
-        if (decide(order) is { } change)
+        if (await decide(order) is { } change)
         {
             try
             {
-                await orders.UpdateAsync(change.Order, stored.ETag, change.Event, cancellationToken);
+                await orders.UpdateAsync(change.Order, stored.ETag, change.Events, cancellationToken);
             }
             catch (OrderConcurrencyException)
             {

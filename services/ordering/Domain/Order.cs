@@ -1,9 +1,13 @@
 namespace FlashSale.Ordering.Domain;
 
-public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice)
+/// <summary>A line as priced when the order was placed; <see cref="Limit"/> is the sale's per-customer limit then, if any.</summary>
+public sealed record OrderLine(string Sku, int Quantity, decimal UnitPrice, SaleLimit? Limit = null)
 {
     public decimal LineTotal() => Quantity * UnitPrice;
 }
+
+/// <summary>The most units of a SKU one customer may hold in the sale <see cref="SaleKey"/> (reserved or bought).</summary>
+public sealed record SaleLimit(string SaleKey, int UnitsPerCustomer);
 
 /// <summary>A refund the order asked for because money arrived that the order cannot keep.</summary>
 public sealed record RefundRequest(string PaymentId, decimal Amount, string Currency, DateTimeOffset RequestedAt);

@@ -11,14 +11,19 @@ public enum RefusalReason
 
     /// <summary>The SKUs are priced in different currencies and cannot be paid together.</summary>
     MixedCurrencies,
+
+    /// <summary>The customer would hold more units of the SKU than its sale allows one customer.</summary>
+    CustomerLimit,
 }
 
-/// <summary>A final refusal of a placement and the SKUs it is about.</summary>
-public sealed record PlacementRefusal(RefusalReason Reason, IReadOnlyList<string> Skus)
+/// <summary>A final refusal of a placement, the SKUs it is about and, for the per-customer limit, that limit.</summary>
+public sealed record PlacementRefusal(RefusalReason Reason, IReadOnlyList<string> Skus, int? Limit = null)
 {
     public static PlacementRefusal SoldOut(string sku) => new(RefusalReason.SoldOut, [sku]);
 
     public static PlacementRefusal UnknownSkus(IReadOnlyList<string> skus) => new(RefusalReason.UnknownSku, skus);
 
     public static PlacementRefusal MixedCurrencies(IReadOnlyList<string> skus) => new(RefusalReason.MixedCurrencies, skus);
+
+    public static PlacementRefusal OverLimit(string sku, int limit) => new(RefusalReason.CustomerLimit, [sku], limit);
 }

@@ -18,11 +18,11 @@ internal sealed record IdempotencyRecord(string RequestHash, string OrderId, Dat
     public bool IsSameClaimAs(IdempotencyRecord other) => OrderId == other.OrderId && ClaimedAt == other.ClaimedAt;
 }
 
-/// <summary>The order was placed (no refusal), or a refusal worth replaying to a retry with the same key.</summary>
-internal sealed record IdempotencyOutcome(PlacementRefusal? Refusal)
-{
-    public static readonly IdempotencyOutcome Placed = new(Refusal: null);
-}
+/// <summary>
+/// A refusal worth replaying to a retry with the same key. A placed order is not recorded here: the claim's order id
+/// finds it in the store.
+/// </summary>
+internal sealed record IdempotencyOutcome(PlacementRefusal Refusal);
 
 internal sealed record StoredIdempotencyRecord(IdempotencyRecord Record, string ETag);
 

@@ -3,7 +3,9 @@ using Dapr.Client;
 using FlashSale.Contracts;
 using FlashSale.Messaging;
 using FlashSale.Ordering.Domain;
+using FlashSale.Ordering.Infrastructure.Outbox;
 using FlashSale.Sidecar;
+using Grpc.Core;
 
 namespace FlashSale.Ordering.Infrastructure;
 
@@ -14,18 +16,16 @@ internal sealed record StoredOrder(Order Order, string ETag);
 internal sealed class OrderConcurrencyException(string orderId) : Exception($"Order {orderId} was changed concurrently");
 
 /// <summary>
-/// The write side of orders in the Dapr state store <c>orders-store</c>, whose component has Dapr's transactional
-/// outbox enabled (see docs/adr/0006-transactional-outbox.md). Every write is ONE state transaction holding the order's
-/// upsert and an outbox projection of the event announcing it, so the order changes and the event is published, or
-/// neither. Each transaction has exactly one upsert because Dapr publishes one message per upsert. A failing store
-/// surfaces as <see cref="StateStoreUnavailableException"/>.
+/// The write side of orders in the Dapr state store <c>orders-store</c>. Every write is ONE state transaction holding
+/// the order's upsert and an outbox entry per event announcing it (docs/adr/0017), so the order changes and its events
+/// will be published, or neither; <see cref="OrderOutbox"/> publishes the entries once the transaction has committed.
+/// A failing store surfaces as <see cref="StateStoreUnavailableException"/>.
 /// </summary>
-internal sealed class OrderStore(DaprClient dapr)
+internal sealed class OrderStore(DaprClient dapr, OrderOutbox outbox)
 {
     public const string StoreName = "orders-store";
-    private const string OutboxProjection = "outbox.projection";
-    private const string ContentType = "contentType";
-    private const string CloudEventTypeAttribute = "type";
+
+    private static readonly StateOptions Conditional = new() { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong };
 
     public async Task<StoredOrder?> FindAsync(string orderId, CancellationToken cancellationToken)
     {
@@ -35,53 +35,77 @@ internal sealed class OrderStore(DaprClient dapr)
     }
 
     /// <summary>Inserts a new order; fails with <see cref="OrderConcurrencyException"/> if the id exists.</summary>
-    public Task InsertAsync(Order order, IIntegrationEvent placed, CancellationToken cancellationToken) =>
-        CommitAsync(order, etag: null, placed, cancellationToken);
+    public Task InsertAsync(Order order, IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken) =>
+        CommitAsync(order, etag: null, events, cancellationToken);
 
     /// <summary>Replaces the order read with <paramref name="etag"/>; fails with <see cref="OrderConcurrencyException"/> if it changed since.</summary>
-    public Task UpdateAsync(Order order, string etag, IIntegrationEvent change, CancellationToken cancellationToken) =>
-        CommitAsync(order, etag, change, cancellationToken);
+    public Task UpdateAsync(Order order, string etag, IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken) =>
+        CommitAsync(order, etag, events, cancellationToken);
 
-    private async Task CommitAsync(Order order, string? etag, IIntegrationEvent integrationEvent, CancellationToken cancellationToken)
+    private async Task CommitAsync(Order order, string? etag, IReadOnlyList<IIntegrationEvent> events, CancellationToken cancellationToken)
     {
-        var key = Key(order.Id);
-        var eventMetadata = MetadataOf(integrationEvent);
+        var slots = await outbox.AllocateAsync(events.Count, cancellationToken);
+        var entries = slots.Zip(events, (slot, integrationEvent) => (slot, EntryOf(integrationEvent))).ToList();
         StateTransactionRequest[] operations =
         [
             // First-write with no ETag is an insert that fails if the key exists; with an ETag, a compare-and-swap.
-            new(key, JsonSerializer.SerializeToUtf8Bytes(order, dapr.JsonSerializerOptions), StateOperationType.Upsert,
-                etag, eventMetadata, new StateOptions { Concurrency = ConcurrencyMode.FirstWrite, Consistency = ConsistencyMode.Strong }),
-            // Not stored: Dapr publishes this value instead of the order document.
-            new(key, JsonSerializer.SerializeToUtf8Bytes(integrationEvent, integrationEvent.GetType(), EventJson.Options), StateOperationType.Upsert,
-                metadata: new Dictionary<string, string>(eventMetadata) { [OutboxProjection] = "true" }),
+            new(Key(order.Id), JsonSerializer.SerializeToUtf8Bytes(order, dapr.JsonSerializerOptions), StateOperationType.Upsert,
+                etag, options: Conditional),
+            .. entries.Select(entry => new StateTransactionRequest(entry.slot.Key,
+                JsonSerializer.SerializeToUtf8Bytes(entry.Item2, dapr.JsonSerializerOptions), StateOperationType.Upsert)),
         ];
 
-        if (!await StateWrites.TryAsync(StoreName,
-                () => dapr.ExecuteStateTransactionAsync(StoreName, operations, cancellationToken: cancellationToken),
-                () => ChangedSinceAsync(order.Id, etag, cancellationToken)))
+        bool committed;
+        try
         {
+            committed = await StateWrites.TryAsync(StoreName,
+                () => dapr.ExecuteStateTransactionAsync(StoreName, operations, cancellationToken: cancellationToken),
+                () => ChangedSinceAsync(order, etag, cancellationToken))
+                || await IsStoredAsync(order, cancellationToken);
+        }
+        catch (Exception ex) when (IsCutOff(ex))
+        {
+            // The sidecar may still commit it (a deadline cut the call off): look for the entries once it cannot.
+            outbox.Uncertain(entries);
+            throw;
+        }
+        catch (StateStoreUnavailableException)
+        {
+            // The sidecar answered with a failure: the transaction did not commit.
+            outbox.Abandoned(slots);
+            throw;
+        }
+
+        if (!committed)
+        {
+            outbox.Abandoned(slots);
             throw new OrderConcurrencyException(order.Id);
         }
+
+        outbox.Committed(entries);
     }
 
-    // The order exists (insert) or carries another ETag (update) → a concurrent write won.
-    private async Task<bool> ChangedSinceAsync(string orderId, string? etag, CancellationToken cancellationToken)
+    private static bool IsCutOff(Exception ex) =>
+        ex is OperationCanceledException
+        || ex.InnerException?.InnerException is RpcException { StatusCode: StatusCode.DeadlineExceeded or StatusCode.Cancelled };
+
+    // The order exists (insert) or carries another ETag (update) → a write got there; IsStoredAsync tells whose.
+    private async Task<bool> ChangedSinceAsync(Order order, string? etag, CancellationToken cancellationToken)
     {
-        var current = await FindAsync(orderId, cancellationToken);
+        var current = await FindAsync(order.Id, cancellationToken);
         return etag is null ? current is not null : current?.ETag != etag;
     }
 
-    // The CloudEvent type (subscribers route on it), the Kafka key, and a JSON content type so the event's data is
-    // embedded as JSON rather than as a string. daprd's outbox copies the UPSERT's metadata keys verbatim into the
-    // CloudEvent (pkg/runtime/pubsub/outbox.go), so the literal key "type" is what sets the type there; the documented
-    // "cloudevent.type" is kept for runtimes that map it. Set on the projection too, which is harmless.
-    private static Dictionary<string, string> MetadataOf(IIntegrationEvent integrationEvent) => new()
+    /// <summary>A "lost race" whose stored order is exactly this one was this write, its answer lost after it committed.</summary>
+    private async Task<bool> IsStoredAsync(Order order, CancellationToken cancellationToken) =>
+        await FindAsync(order.Id, cancellationToken) is { Order: var stored }
+        && stored.Version == order.Version && stored.UpdatedAt == order.UpdatedAt && stored.Status == order.Status;
+
+    private static OutboxEntry EntryOf(IIntegrationEvent integrationEvent)
     {
-        [CloudEventTypeAttribute] = CloudEventTypes.Of(integrationEvent.GetType()).Type,
-        [EventMetadata.CloudEventType] = CloudEventTypes.Of(integrationEvent.GetType()).Type,
-        [EventMetadata.PartitionKey] = integrationEvent.PartitionKey,
-        [ContentType] = "application/json",
-    };
+        var serialized = SerializedEvent.Of(integrationEvent);
+        return new OutboxEntry(serialized.Topic, serialized.Type, serialized.PartitionKey, serialized.Data);
+    }
 
     private static string Key(string orderId) => $"order-{orderId}";
 }

@@ -1,5 +1,4 @@
 using Dapr;
-using Dapr.Actors;
 using Dapr.Actors.Client;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Ordering.Application;
@@ -17,60 +16,87 @@ internal abstract record ReservationOutcome
 
     public sealed record SoldOut(string Sku, IReadOnlyList<string> Held) : ReservationOutcome;
 
+    public sealed record OverLimit(string Sku, int Limit, IReadOnlyList<string> Held) : ReservationOutcome;
+
     public sealed record Unavailable(string Sku, Exception Error, IReadOnlyList<string> Held) : ReservationOutcome;
 }
 
 /// <summary>
-/// Talks to inventory's <see cref="IStockActor"/> (one actor per SKU, keyed by order id). Every actor call is
-/// idempotent per order id, so any of these may be repeated after a crash or a redelivered event.
+/// Talks to inventory's <see cref="IStockActor"/> (one actor per SKU) through <see cref="StockCalls"/>'s batches. Every
+/// actor call is idempotent per order id, so any of these may be repeated after a crash or a redelivered event.
 /// </summary>
-internal sealed class StockReservations(IActorProxyFactory actors, ILogger<StockReservations> logger)
+internal sealed class StockReservations(StockCalls calls, ILogger<StockReservations> logger)
 {
     /// <summary>
     /// Reserves line by line, stopping at the first line that cannot be reserved. Releases nothing: while a retry with
-    /// the same Idempotency-Key may take the placement over under the same order id, the reservations are its too, and a
-    /// released one cannot be had again (the actor answers a repeated Reserve of it with "reserved" while holding
-    /// nothing). Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// the same Idempotency-Key may take the placement over under the same order id, the reservations are its too.
+    /// Sequential on purpose: stopping at the first sold-out line holds no other customer's units in vain.
+    /// <paramref name="mayRepeat"/>: the order id may have reserved before (a takeover), so the actor checks.
     /// </summary>
     public async Task<ReservationOutcome> ReserveAllAsync(
-        string orderId, IReadOnlyList<(string Sku, int Quantity)> lines, CancellationToken cancellationToken)
+        string orderId, string customerId, IReadOnlyList<OrderLine> lines, bool mayRepeat, CancellationToken cancellationToken)
     {
         var reserved = new List<string>(lines.Count);
-        foreach (var (sku, quantity) in lines)
+        foreach (var line in lines)
         {
-            ReservationResult result;
+            ReserveOutcome outcome;
             try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                result = await Actor(sku).ReserveAsync(new ReserveRequest(orderId, quantity));
+                outcome = await calls.ReserveAsync(line.Sku,
+                    new ReserveItem(orderId, line.Quantity, customerId, LimitOf(line), mayRepeat), cancellationToken);
+            }
+            catch (OperationCanceledException ex)
+            {
+                // Dropped before it was sent: it holds nothing.
+                return new ReservationOutcome.Unavailable(line.Sku, ex, reserved);
             }
             catch (Exception ex)
             {
                 // The failed call may still have reserved on the actor's side.
-                return new ReservationOutcome.Unavailable(sku, ex, [.. reserved, sku]);
+                return new ReservationOutcome.Unavailable(line.Sku, ex, [.. reserved, line.Sku]);
             }
 
-            if (!result.Reserved)
+            switch (outcome)
             {
-                return new ReservationOutcome.SoldOut(sku, reserved);
+                case ReserveOutcome.SoldOut:
+                    return new ReservationOutcome.SoldOut(line.Sku, reserved);
+                case ReserveOutcome.CustomerLimit:
+                    return new ReservationOutcome.OverLimit(line.Sku, line.Limit!.UnitsPerCustomer, reserved);
             }
 
-            reserved.Add(sku);
+            reserved.Add(line.Sku);
         }
 
         return new ReservationOutcome.AllReserved();
     }
 
     /// <summary>
-    /// Makes the actors agree with the order's status: a confirmed order's units are sold, a cancelled order's go back
-    /// to stock, an unpaid order's stay reserved. Throws when an actor cannot be reached, so an event handler retries.
+    /// Sells every line's units; per line, whether it is sold. A line whose reservation expired is taken again when the
+    /// units are there. Throws when an actor cannot be reached, so an event handler retries.
     /// </summary>
-    public Task MatchAsync(Order order) => order.Status switch
+    public async Task<IReadOnlyList<bool>> CommitAllAsync(Order order) =>
+        await Task.WhenAll(order.Lines.Select(line => calls.CommitAsync(line.Sku, SettleItemOf(order, line))));
+
+    /// <summary>Gives <paramref name="lines"/>' units back (reserved or sold). Throws when an actor cannot be reached.</summary>
+    public Task ReleaseAsync(Order order, IEnumerable<OrderLine> lines) =>
+        Task.WhenAll(lines.Select(line => calls.ReleaseAsync(line.Sku, SettleItemOf(order, line))));
+
+    /// <summary>
+    /// Makes the actors agree with a final order: a confirmed order's units are sold, a cancelled order's go back to
+    /// stock, an unpaid order's stay reserved. Throws when an actor cannot be reached, so an event handler retries.
+    /// </summary>
+    public async Task MatchAsync(Order order)
     {
-        OrderStatus.Confirmed => Task.WhenAll(order.Lines.Select(line => Actor(line.Sku).CommitAsync(order.Id))),
-        OrderStatus.Cancelled => Task.WhenAll(order.Lines.Select(line => Actor(line.Sku).ReleaseAsync(order.Id))),
-        _ => Task.CompletedTask,
-    };
+        switch (order.Status)
+        {
+            case OrderStatus.Confirmed:
+                await CommitAllAsync(order);
+                break;
+            case OrderStatus.Cancelled:
+                await ReleaseAsync(order, order.Lines);
+                break;
+        }
+    }
 
     /// <summary>
     /// For compensation, where the original outcome must still reach the caller: a release that fails is logged, and
@@ -82,7 +108,7 @@ internal sealed class StockReservations(IActorProxyFactory actors, ILogger<Stock
         {
             try
             {
-                await Actor(sku).ReleaseAsync(orderId);
+                await calls.ReleaseAsync(sku, new SettleItem(orderId, Quantity: 0));
             }
             catch (Exception ex)
             {
@@ -91,7 +117,10 @@ internal sealed class StockReservations(IActorProxyFactory actors, ILogger<Stock
         }
     }
 
-    private IStockActor Actor(string sku) => actors.CreateActorProxy<IStockActor>(new ActorId(sku), StockActorType.Name);
+    private static SettleItem SettleItemOf(Order order, OrderLine line) => new(order.Id, line.Quantity, order.CustomerId, LimitOf(line));
+
+    private static CustomerLimit? LimitOf(OrderLine line) =>
+        line.Limit is { } limit ? new CustomerLimit(limit.SaleKey, limit.UnitsPerCustomer) : null;
 }
 
 public static class StockActorRegistration
@@ -103,6 +132,8 @@ public static class StockActorRegistration
     /// from configuration first (DAPR_HTTP_ENDPOINT / DAPR_HTTP_PORT), like AddActors does, not only the environment.
     /// </summary>
     public static IServiceCollection AddStockActors(this IServiceCollection services) => services
+        .AddSingleton<StockSignals>()
+        .AddSingleton<StockCalls>()
         .AddSingleton<StockReservations>()
         .AddSingleton<IActorProxyFactory>(provider => new ActorProxyFactory(new ActorProxyOptions
         {

@@ -41,6 +41,9 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>inventory's reservation timeout (its appsettings.json): the actor clock must pass it for a reminder to fire.</summary>
     public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>How often a SKU with reservations sweeps them (inventory's default): expiries happen at the next sweep.</summary>
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(10);
+
     /// <summary>What the simulated provider takes per call unless a scenario says otherwise.</summary>
     public static readonly TimeSpan DefaultProviderLatency = TimeSpan.FromMilliseconds(10);
 
@@ -87,7 +90,12 @@ public sealed class SystemFixture : IAsyncLifetime
         {
             Settings = new Dictionary<string, string?> { ["Kestrel:Endpoints:Grpc:Url"] = catalogGrpc.GetLeftPart(UriPartial.Authority) },
         });
-        _inventory = ServiceHost<InventoryAssemblyMarker>.Start("inventory", dapr, new HostSetup { ConfigureHost = Actors.UseFor });
+        // inventory's actors keep the actor stand-in's time, so a scenario's advance of it ages reservations as well.
+        _inventory = ServiceHost<InventoryAssemblyMarker>.Start("inventory", dapr, new HostSetup
+        {
+            ConfigureHost = Actors.UseFor,
+            ConfigureServices = services => services.AddSingleton<TimeProvider>(ActorClock),
+        });
         _payment = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
         _orderQuery = ServiceHost<OrderQueryAssemblyMarker>.Start("order-query", dapr, new HostSetup());
         _ordering = StartOrdering(address: null);

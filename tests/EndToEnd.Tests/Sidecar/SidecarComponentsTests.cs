@@ -13,9 +13,9 @@ public sealed class SidecarComponentsTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void The_repository_components_declare_the_stores_pubsub_outbox_and_scopes()
+    public void The_repository_components_declare_the_stores_pubsub_and_scopes_and_no_store_relays_through_daprs_outbox()
     {
-        Assert.Equal(("pubsub", "orders"), Components.Find("orders-store")!.Outbox);
+        Assert.All(Components.All.Where(component => component.IsStateStore), store => Assert.Null(store.Outbox));
         Assert.Equal(["ordering"], Components.Find("orders-store")!.Scopes);
         Assert.Equal("inventory-store", Components.ActorStateStoreFor("inventory")!.Name);
         Assert.Null(Components.ActorStateStoreFor("ordering"));

@@ -19,6 +19,17 @@ internal static class SidecarTestKit
     public static DaprSidecarStandIn ForRepository(SidecarOptions? options = null) =>
         DaprSidecarStandIn.ForRepositoryComponents(options ?? FastRetries);
 
+    /// <summary>
+    /// Gives <c>orders-store</c> daprd's transactional outbox onto <c>pubsub</c>/<c>orders</c>, as the component would
+    /// have with <c>outboxPublishPubsub</c>/<c>outboxPublishTopic</c>. FlashSale itself relays through its own outbox
+    /// (ADR 0019); these tests keep the stand-in's model of daprd's relay honest, since that model is the ADR's baseline.
+    /// </summary>
+    public static DaprSidecarStandIn WithDaprOutbox(this DaprSidecarStandIn sidecar)
+    {
+        sidecar.Dapr.ConfigureOutbox("orders-store", "pubsub", FlashSale.Contracts.Topics.Orders);
+        return sidecar;
+    }
+
     public static Task SettleAsync(this DaprSidecarStandIn sidecar) =>
         sidecar.WaitForQuiescenceAsync(Deadline, TestContext.Current.CancellationToken);
 

@@ -75,7 +75,7 @@ public sealed class SidecarTimingTests
     {
         const int messages = 4;
         var timing = Model with { Kafka = Model.Kafka!.WithOutboxPartitions(OutboxApp, Topics.Orders, 1) };
-        await using var sidecar = SidecarTestKit.ForRepository(SidecarTestKit.FastRetries with { Timing = timing });
+        await using var sidecar = SidecarTestKit.ForRepository(SidecarTestKit.FastRetries with { Timing = timing }).WithDaprOutbox();
         var ordering = sidecar.ClientFor(OutboxApp);
 
         var clock = Stopwatch.StartNew();
@@ -101,9 +101,9 @@ public sealed class SidecarTimingTests
     [Fact]
     public async Task The_partitions_of_the_outbox_topic_relay_side_by_side()
     {
-        var partitions = Model.Kafka!.OutboxPartitionsOf(OutboxApp, Topics.Orders);
-        const int rounds = 2;
-        await using var sidecar = SidecarTestKit.ForRepository(SidecarTestKit.FastRetries with { Timing = Model });
+        const int partitions = 3, rounds = 2;
+        var timing = Model with { Kafka = Model.Kafka!.WithOutboxPartitions(OutboxApp, Topics.Orders, partitions) };
+        await using var sidecar = SidecarTestKit.ForRepository(SidecarTestKit.FastRetries with { Timing = timing }).WithDaprOutbox();
         var ordering = sidecar.ClientFor(OutboxApp);
 
         var clock = Stopwatch.StartNew();
@@ -113,16 +113,16 @@ public sealed class SidecarTimingTests
         }
 
         var relayed = await Eventually.MatchesAsync(() => sidecar.PubSub.Messages(Topics.Orders), all => all.Count == partitions * rounds,
-            "the outbox to relay every message", Model.OutboxRelayTime * rounds + Eventually.Deadline, Token);
+            "the outbox to relay every message", timing.OutboxRelayTime * rounds + Eventually.Deadline, Token);
         var relayedAfter = clock.Elapsed;
         Report($"{partitions} outbox partitions relayed {partitions * rounds} messages in {relayedAfter.TotalSeconds:0.00} s: "
-            + $"{partitions * rounds / relayedAfter.TotalSeconds:0.0} msg/s; model {Model.OutboxRelayCeilingPerSecond(OutboxApp, Topics.Orders):0.0} msg/s");
+            + $"{partitions * rounds / relayedAfter.TotalSeconds:0.0} msg/s; model {timing.OutboxRelayCeilingPerSecond(OutboxApp, Topics.Orders):0.0} msg/s");
 
         // Each partition takes one message per relay time, all partitions at once: the first round is out before the
         // second, no sooner than rounds x relay time, and far sooner than one partition would manage.
         Assert.Equal(Enumerable.Range(0, partitions).Select(i => $"o-{i}").Order(), relayed.Take(partitions).Select(message => message.Data<Order>().Id).Order());
-        Assert.True(relayedAfter >= Model.OutboxRelayTime * rounds, $"relayed after {relayedAfter}");
-        Assert.True(relayedAfter < Model.OutboxRelayTime * partitions * rounds / 2, $"relayed after {relayedAfter}: the partitions did not run side by side");
+        Assert.True(relayedAfter >= timing.OutboxRelayTime * rounds, $"relayed after {relayedAfter}");
+        Assert.True(relayedAfter < timing.OutboxRelayTime * partitions * rounds / 2, $"relayed after {relayedAfter}: the partitions did not run side by side");
     }
 
     [Fact]

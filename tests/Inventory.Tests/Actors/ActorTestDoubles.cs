@@ -29,14 +29,25 @@ internal sealed class RecordingReminders : ActorTimerManager
     public override Task UnregisterTimerAsync(ActorTimerToken timer) => throw new NotSupportedException("the stock actor uses reminders");
 }
 
-/// <summary>Records published events together with what the actor had saved at that moment.</summary>
+/// <summary>Records published events together with what the actor had saved at that moment (thread-safe: the feed publishes in the background).</summary>
 internal sealed class RecordingPublisher(InMemoryActorStateManager state) : IEventPublisher
 {
-    public List<(IIntegrationEvent Event, int SavesBefore)> Published { get; } = [];
+    private readonly List<(IIntegrationEvent Event, int SavesBefore)> _published = [];
+
+    public IReadOnlyList<(IIntegrationEvent Event, int SavesBefore)> Published
+    {
+        get
+        {
+            lock (_published)
+            {
+                return [.. _published];
+            }
+        }
+    }
 
     public bool Fail { get; set; }
 
-    public IEnumerable<T> Of<T>() => Published.Select(entry => entry.Event).OfType<T>();
+    public IReadOnlyList<T> Of<T>() => Published.Select(entry => entry.Event).OfType<T>().ToList();
 
     public Task PublishAsync<TEvent>(TEvent integrationEvent, CancellationToken cancellationToken) where TEvent : IIntegrationEvent
     {
@@ -45,7 +56,14 @@ internal sealed class RecordingPublisher(InMemoryActorStateManager state) : IEve
             throw new HttpRequestException("pub/sub is down");
         }
 
-        Published.Add((integrationEvent, state.Saves));
+        lock (_published)
+        {
+            _published.Add((integrationEvent, state.Saves));
+        }
+
         return Task.CompletedTask;
     }
+
+    public Task PublishAsync(SerializedEvent serialized, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the stock actor publishes typed events");
 }

@@ -34,9 +34,9 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         var sku = InventoryHost.NewSku();
         using var admin = Admin();
         await admin.PutAsJsonAsync($"/stock/{sku}", new { available = 10 }, _cancellation);
-        await host.Stock(sku).ReserveAsync(new ReserveRequest("order-a", 3));
-        await host.Stock(sku).ReserveAsync(new ReserveRequest("order-b", 2));
-        await host.Stock(sku).CommitAsync("order-b");
+        await host.Stock(sku).ReserveAsync(new ReserveBatch("call-a", [new ReserveItem("order-a", 3)]));
+        await host.Stock(sku).ReserveAsync(new ReserveBatch("call-b", [new ReserveItem("order-b", 2)]));
+        await host.Stock(sku).CommitAsync(new SettleBatch([new SettleItem("order-b", 2)]));
 
         var levels = await admin.GetFromJsonAsync<StockLevels>($"/stock/{sku}", ApiJson.Options, _cancellation);
 
@@ -49,7 +49,7 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         var sku = InventoryHost.NewSku();
         using var admin = Admin();
         await admin.PutAsJsonAsync($"/stock/{sku}", new { available = 10 }, _cancellation);
-        await host.Stock(sku).ReserveAsync(new ReserveRequest("order-a", 4));
+        await host.Stock(sku).ReserveAsync(new ReserveBatch("call-c", [new ReserveItem("order-a", 4)]));
 
         var put = await admin.PutAsJsonAsync($"/stock/{sku}", new { available = 1 }, _cancellation);
 

@@ -44,7 +44,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(orderId, (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
-        Assert.Empty(EventsAbout<OrderPlaced>(orderId));
+        Assert.Empty(await EventsAboutAsync<OrderPlaced>(orderId));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         var stock = NewSku(2m, stock: 5, out var sku);
         var key = NewKey();
         LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: PlacementTimeouts.ClaimLease + TimeSpan.FromSeconds(1), out var abandoned);
-        await stock.ReserveAsync(new(abandoned, 2));
+        stock.Reserve(abandoned, 2);
 
         using var response = await PlaceAsync(customer, key, Body((sku, 2)));
 
@@ -62,7 +62,7 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         Assert.Equal(abandoned, (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
         Assert.Equal(2, stock.ReservedFor(abandoned));
         Assert.Equal(3, stock.Available);
-        Assert.Single(EventsAbout<OrderPlaced>(abandoned));
+        Assert.Single(await EventsAboutAsync<OrderPlaced>(abandoned));
     }
 
     [Fact]
@@ -73,8 +73,8 @@ public sealed class IdempotencyRecoveryTests(OrderingFactory factory) : Ordering
         var key = NewKey();
         LeaveClaim(customer, key, sku, quantity: 2, claimedAgo: PlacementTimeouts.OrderIdReuseLimit + TimeSpan.FromSeconds(1), out var abandoned);
         // Its reservation has gone back to stock; the actor still answers a repeated Reserve of that order id with "reserved".
-        await stock.ReserveAsync(new(abandoned, 2));
-        await stock.ReleaseAsync(abandoned);
+        stock.Reserve(abandoned, 2);
+        stock.Release(abandoned);
 
         using var response = await PlaceAsync(customer, key, Body((sku, 2)));
 

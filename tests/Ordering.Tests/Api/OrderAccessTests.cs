@@ -64,14 +64,14 @@ public sealed class OrderAccessTests(OrderingFactory factory) : OrderingTest(fac
         Assert.Equal(2, order.Version);
         Assert.Equal(5, first.Available);
         Assert.Equal(5, second.Available);
-        var cancelled = Assert.Single(EventsAbout<OrderCancelled>(placed.Id));
+        var cancelled = Assert.Single(await EventsAboutAsync<OrderCancelled>(placed.Id));
         Assert.Equal(2, cancelled.Version);
         Assert.Equal("cancelled by the customer", cancelled.Reason);
-        Assert.Equal(placed.Id, PublishedAbout(placed.Id)[^1].PartitionKey);
+        Assert.Equal(placed.Id, (await PublishedAboutAsync(placed.Id))[^1].PartitionKey);
 
         using var again = await client.PostAsync($"/orders/{placed.Id}/cancel", null, Cancellation);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Single(EventsAbout<OrderCancelled>(placed.Id));
+        Assert.Single(await EventsAboutAsync<OrderCancelled>(placed.Id));
     }
 
     [Fact]
@@ -85,6 +85,6 @@ public sealed class OrderAccessTests(OrderingFactory factory) : OrderingTest(fac
 
         Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
-        Assert.Equal("cancelled by an administrator", Assert.Single(EventsAbout<OrderCancelled>(placed.Id)).Reason);
+        Assert.Equal("cancelled by an administrator", Assert.Single(await EventsAboutAsync<OrderCancelled>(placed.Id)).Reason);
     }
 }

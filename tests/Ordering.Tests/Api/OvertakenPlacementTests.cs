@@ -53,6 +53,7 @@ public sealed class OvertakenPlacementTests(OrderingFactory factory) : OrderingT
             var order = (await original.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
             Assert.Equal(order.Id, (await retried.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!.Id);
             Assert.Equal([order.Id], OrderIdsOf(customer));
+            await RelayedAsync();
             Assert.Single(Dapr.PublishedEvents<OrderPlaced>("orders"), placed => placed.CustomerId == customer);
             Assert.Equal(2, stock.ReservedFor(order.Id));
             Assert.Equal(3, stock.Available);

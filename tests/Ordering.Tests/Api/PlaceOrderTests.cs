@@ -24,7 +24,9 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var order = (await response.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
-        Assert.Equal($"/orders/{order.Id}", response.Headers.Location?.OriginalString);
+        // Relative, so that it resolves under whatever path the request came in on (/api/orders behind the gateway).
+        Assert.Equal($"orders/{order.Id}", response.Headers.Location?.OriginalString);
+        Assert.Equal($"http://localhost/orders/{order.Id}", new Uri(new Uri("http://localhost/orders"), response.Headers.Location!).ToString());
         Assert.Equal(customer, order.CustomerId);
         Assert.Equal(OrderStatus.AwaitingPayment, order.Status);
         Assert.Equal([new(sku1, 2, 12.5m, 25m), new(sku2, 3, 0.99m, 2.97m)], order.Lines);
@@ -39,7 +41,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         Assert.Equal(OrderStatus.AwaitingPayment, stored.Status);
         Assert.Equal(27.97m, stored.Total);
 
-        var message = Assert.Single(PublishedAbout(order.Id));
+        var message = Assert.Single(await PublishedAboutAsync(order.Id));
         Assert.Equal("pubsub", message.PubSubName);
         Assert.Equal("flashsale.order.placed.v1", message.CloudEventType);
         Assert.Equal(order.Id, message.PartitionKey);
@@ -56,6 +58,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         var customer = NewCustomer();
         var stock = NewSku(5m, stock: 4, out var sku);
         var key = NewKey();
+        await RelayedAsync();
         var publishedBefore = Dapr.Published.Count;
         var keysBefore = Dapr.Store(OrderingFactory.OrdersStore).Keys.Count;
         Dapr.BeforeStateTransaction = (_, _) => throw new DaprException("state store is down",
@@ -72,6 +75,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
             Dapr.BeforeStateTransaction = null;
         }
 
+        await RelayedAsync();
         Assert.Equal(publishedBefore, Dapr.Published.Count);
         Assert.Equal(keysBefore, Dapr.Store(OrderingFactory.OrdersStore).Keys.Count);
         Assert.Equal(4, stock.Available);
@@ -98,7 +102,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         var replayed = (await replay.Content.ReadFromJsonAsync<OrderResponse>(ApiJson.Options, Cancellation))!;
         Assert.Equal(order.Id, replayed.Id);
         Assert.Equal(first.Headers.Location, replay.Headers.Location);
-        Assert.Single(EventsAbout<OrderPlaced>(order.Id));
+        Assert.Single(await EventsAboutAsync<OrderPlaced>(order.Id));
         Assert.Equal(8, stock.Available);
     }
 
@@ -238,6 +242,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         var plenty = NewSku(2m, stock: 10, out var available);
         var scarce = NewSku(2m, stock: 1, out var soldOut);
         var key = NewKey();
+        await RelayedAsync();
         var publishedBefore = Dapr.Published.Count;
         var keysBefore = Dapr.Store(OrderingFactory.OrdersStore).Keys.Where(k => k.StartsWith("order-", StringComparison.Ordinal)).Count();
 
@@ -250,6 +255,7 @@ public sealed class PlaceOrderTests(OrderingFactory factory) : OrderingTest(fact
         Assert.Equal(soldOut, Assert.Single(((System.Text.Json.JsonElement)problem.Extensions["skus"]!).EnumerateArray()).GetString());
         Assert.Equal(10, plenty.Available);
         Assert.Equal(1, scarce.Available);
+        await RelayedAsync();
         Assert.Equal(publishedBefore, Dapr.Published.Count);
         Assert.Equal(keysBefore, Dapr.Store(OrderingFactory.OrdersStore).Keys.Count(k => k.StartsWith("order-", StringComparison.Ordinal)));
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dapr.Actors;
 using Dapr.Actors.Client;
 using FlashSale.Contracts.Inventory;
+using FlashSale.Inventory.Domain;
 
 namespace FlashSale.Ordering.Tests.Fakes;
 
@@ -25,66 +26,74 @@ public sealed class FakeStock : IActorProxyFactory
     public ActorProxy Create(ActorId actorId, string actorType, ActorProxyOptions? options = null) => throw new NotSupportedException();
 }
 
-/// <summary>The StockActor contract in memory: reservations per order id, idempotent like the real actor.</summary>
+/// <summary>
+/// The StockActor contract in memory, over inventory's real <see cref="StockLedger"/> (so the rules are the actor's,
+/// not a copy): batches are applied item by item, idempotent like the real actor.
+/// </summary>
 public sealed class FakeStockActor(string sku) : IStockActor
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, ReservationResult> _outcomes = [];
-    private readonly Dictionary<string, int> _reserved = [];
-    private readonly Dictionary<string, int> _sold = [];
-    private int _available;
+    private readonly StockLedger _ledger = StockLedger.Empty();
+    private readonly Dictionary<string, ReserveBatchResult> _calls = [];
 
     /// <summary>Every call fails, as when the actor's host or placement is down.</summary>
     public bool Unreachable { get; set; }
 
-    public int ReservedFor(string orderId) { lock (_lock) { return _reserved.GetValueOrDefault(orderId); } }
+    /// <summary>How many calls carried more than one item: batching at work.</summary>
+    public int BatchedCalls { get; private set; }
 
-    public int SoldTo(string orderId) { lock (_lock) { return _sold.GetValueOrDefault(orderId); } }
+    public int ReservedFor(string orderId) => Held(orderId, ReservationStatus.Reserved);
 
-    public int Available { get { lock (_lock) { return _available; } } }
+    public int SoldTo(string orderId) => Held(orderId, ReservationStatus.Committed);
 
-    public Task<ReservationResult> ReserveAsync(ReserveRequest request) => Run(() =>
+    public int Available { get { lock (_lock) { return _ledger.Counts.Available; } } }
+
+    /// <summary>What the actor's own work does meanwhile, outside ordering: a reserve, a release, an expiry by the sweep.</summary>
+    public void Reserve(string orderId, int quantity) => Apply(ledger => ledger.Reserve(new ReserveItem(orderId, quantity)));
+
+    public void Release(string orderId) => Apply(ledger => ledger.Release(orderId));
+
+    public void Expire(string orderId) => Apply(ledger => ledger.Expire(orderId));
+
+    public Task<ReserveBatchResult> ReserveAsync(ReserveBatch batch) => Run(batch.Items.Count, () =>
     {
-        if (!_outcomes.TryGetValue(request.OrderId, out var outcome))
+        if (!_calls.TryGetValue(batch.BatchId, out var result))
         {
-            var reserved = _available >= request.Quantity;
-            if (reserved)
-            {
-                _available -= request.Quantity;
-                _reserved[request.OrderId] = request.Quantity;
-            }
-
-            outcome = _outcomes[request.OrderId] = new ReservationResult(reserved, _available);
+            result = _calls[batch.BatchId] = new ReserveBatchResult(batch.Items.Select(_ledger.Reserve).ToList(), Levels());
         }
 
-        return outcome;
+        return result;
     });
 
-    public Task CommitAsync(string orderId) => Run(() =>
+    public Task<SettleBatchResult> CommitAsync(SettleBatch batch) =>
+        Run(batch.Items.Count, () => new SettleBatchResult(batch.Items.Select(_ledger.Commit).ToList(), Levels()));
+
+    public Task<SettleBatchResult> ReleaseAsync(SettleBatch batch) =>
+        Run(batch.Items.Count, () => new SettleBatchResult(batch.Items.Select(item => _ledger.Release(item.OrderId)).ToList(), Levels()));
+
+    public Task SetStockAsync(int available) => Run(1, () => _ledger.SetStock(available));
+
+    public Task<StockLevels> GetLevelsAsync() => Run(1, Levels);
+
+    private StockLevels Levels() => new(sku, _ledger.Counts.Available, _ledger.Counts.Reserved, _ledger.Counts.Sold);
+
+    private void Apply(Action<StockLedger> change)
     {
-        if (_reserved.Remove(orderId, out var quantity))
+        lock (_lock)
         {
-            _sold[orderId] = quantity;
+            change(_ledger);
         }
+    }
 
-        return true;
-    });
-
-    public Task ReleaseAsync(string orderId) => Run(() =>
+    private int Held(string orderId, ReservationStatus status)
     {
-        if (_reserved.Remove(orderId, out var quantity))
+        lock (_lock)
         {
-            _available += quantity;
+            return _ledger.Find(orderId) is { } reservation && reservation.Status == status ? reservation.Quantity : 0;
         }
+    }
 
-        return true;
-    });
-
-    public Task SetStockAsync(int available) => Run(() => _available = available);
-
-    public Task<StockLevels> GetLevelsAsync() => Run(() => new StockLevels(sku, _available, _reserved.Values.Sum(), _sold.Values.Sum()));
-
-    private Task<T> Run<T>(Func<T> operation)
+    private Task<T> Run<T>(int items, Func<T> operation)
     {
         if (Unreachable)
         {
@@ -93,6 +102,7 @@ public sealed class FakeStockActor(string sku) : IStockActor
 
         lock (_lock)
         {
+            BatchedCalls += items > 1 ? 1 : 0;
             return Task.FromResult(operation());
         }
     }

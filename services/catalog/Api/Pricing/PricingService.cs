@@ -28,12 +28,16 @@ public sealed class PricingService(ProductStore store, TimeProvider clock) : Pri
             if (products.TryGetValue(sku, out var stored))
             {
                 var product = stored.Product;
+                var onSale = product.IsOnSaleAt(now);
                 response.Quotes.Add(new Quote
                 {
                     Sku = product.Sku,
                     Name = product.Name,
                     UnitPrice = Money.FromDecimal(product.EffectivePriceAt(now), product.Currency),
-                    OnSale = product.IsOnSaleAt(now),
+                    OnSale = onSale,
+                    ValidUntilUnixMs = product.NextPriceChangeAfter(now)?.ToUnixTimeMilliseconds() ?? 0,
+                    PerCustomerLimit = onSale ? product.Sale!.PerCustomerLimit ?? 0 : 0,
+                    SaleKey = onSale ? product.Sale!.Key : "",
                 });
             }
             else

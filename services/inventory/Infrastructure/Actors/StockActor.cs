@@ -1,47 +1,44 @@
 using Dapr.Actors.Runtime;
+using FlashSale.Contracts;
 using FlashSale.Contracts.Inventory;
+using FlashSale.Inventory.Application;
 using FlashSale.Inventory.Domain;
 using FlashSale.Messaging;
 using Microsoft.Extensions.Options;
-using FlashSale.Inventory.Application;
 
 namespace FlashSale.Inventory.Infrastructure.Actors;
 
 /// <summary>
 /// The stock of one SKU (actor id = SKU). Dapr runs one call at a time per actor id, so the ledger needs no locks and
-/// cannot be oversold. Every call follows the same order: change the ledger, save it with its events in one state
-/// transaction, then publish the events; a reservation's expiry reminder is registered before the save (a reminder
-/// with nothing to release is harmless) and unregistered after it (a reminder that fires in between finds a final
-/// reservation and does nothing). A record that became final gets a reminder that deletes it after
-/// <see cref="InventoryOptions.SettledReservationRetention"/>, so the state does not grow with every order ever seen.
+/// cannot be oversold. Each call carries a batch of orders, so one turn and one state transaction serve many
+/// reservations (docs/adr/0018). Reservations expire by one periodic <c>sweep</c> reminder per SKU, which walks the
+/// numbered reserve batches oldest first, instead of a reminder per order; the sweep also forgets settled records after
+/// <see cref="InventoryOptions.SettledReservationRetention"/> and retries the outbox, so the state stays bounded.
 /// </summary>
 public sealed class StockActor : Actor, IStockActor, IRemindable
 {
-    private const string ExpiryReminderPrefix = "reservation-expiry-";
-    private const string ForgetReminderPrefix = "reservation-forget-";
-    private const string OutboxReminder = "outbox-flush";
+    private const string SweepReminder = "sweep";
 
-    /// <summary>How often events that could not be published are retried while the SKU gets no calls.</summary>
-    internal static readonly TimeSpan OutboxRetryInterval = TimeSpan.FromSeconds(10);
+    /// <summary>Reservation records one sweep turn may expire, so a backlog after downtime never holds the SKU long.</summary>
+    internal const int MaxExpiriesPerSweep = 2_000;
 
     private readonly IEventPublisher _events;
+    private readonly StockChangeFeed _feed;
     private readonly TimeProvider _clock;
     private readonly InventoryOptions _options;
-    private readonly RecentRejections _rejections;
-
-    /// <summary>Whether this activation registered the outbox reminder; after a reactivation it unregisters itself.</summary>
-    private bool _outboxReminderRegistered;
+    private readonly RecentCalls _refusedCalls;
 
     /// <param name="stateManager">Only for unit tests (the Dapr-documented way to replace actor state).</param>
     public StockActor(
-        ActorHost host, IEventPublisher events, TimeProvider clock, IOptions<InventoryOptions> options,
+        ActorHost host, IEventPublisher events, StockChangeFeed feed, TimeProvider clock, IOptions<InventoryOptions> options,
         IActorStateManager? stateManager = null)
         : base(host)
     {
         _events = events;
+        _feed = feed;
         _clock = clock;
         _options = options.Value;
-        _rejections = new RecentRejections(clock, _options.RejectionMemory);
+        _refusedCalls = new RecentCalls(clock, _options.RejectionMemory);
         if (stateManager is not null)
         {
             StateManager = stateManager;
@@ -50,126 +47,202 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
 
     private string Sku => Id.GetId();
 
-    public async Task<ReservationResult> ReserveAsync(ReserveRequest request)
+    private StockState State => new(StateManager);
+
+    public async Task<ReserveBatchResult> ReserveAsync(ReserveBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var turn = await StockTurn.BeginAsync(StateManager, request.OrderId, _rejections);
-        var reserved = turn.Ledger.Reserve(request.OrderId, request.Quantity);
-        if (reserved && turn.CountsChanged)
+        Validate(batch);
+        if (_refusedCalls.Find(batch.BatchId) is { } refused)
         {
-            // A one-shot reminder: Dapr persists it, so the expiry survives deactivation, rebalancing and restarts.
-            await RegisterReminderAsync(ExpiryReminderName(request.OrderId), [], _options.ReservationTimeout, Timeout.InfiniteTimeSpan);
+            return refused;
         }
 
-        await CompleteAsync(turn);
-        if (turn.Ledger.Find(request.OrderId) is { Status: ReservationStatus.Rejected } rejection)
+        var state = State;
+        if (await state.RecordedCallAsync(batch.BatchId) is { } recorded)
         {
-            _rejections.Remember(rejection);
+            return recorded;
         }
 
-        return new ReservationResult(reserved, turn.Ledger.Counts.Available);
+        var counts = await state.CountsAsync();
+        var known = await state.ReservationsAsync(batch.Items.Where(item => item.MayRepeat).Select(item => item.OrderId));
+        var allowances = await state.AllowancesAsync(batch.Items.Select(StockLedger.AllowanceKeyOf).OfType<AllowanceKey>());
+        var ledger = new StockLedger(counts, known, allowances);
+        var outcomes = batch.Items.Select(item => Reserve(ledger, item)).ToList();
+        var result = new ReserveBatchResult(outcomes, LevelsOf(ledger.Counts));
+        if (!ledger.ChangedReservations.Any())
+        {
+            _refusedCalls.Remember(batch.BatchId, result);
+            return result;
+        }
+
+        var schedule = await EnsureSweepAsync(await state.ScheduleAsync());
+        var reserved = new ReservedBatch(schedule.NextBatch, _clock.GetUtcNow(), batch.BatchId,
+            ledger.ChangedReservations.Select(reservation => reservation.OrderId).ToList());
+        await state.StageBatchAsync(reserved, result);
+        await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule with { NextBatch = schedule.NextBatch + 1 });
+        await CompleteAsync(state, ledger, counts, loose: []);
+        return result;
     }
 
-    public Task CommitAsync(string orderId) => SettleAsync(orderId, ledger => ledger.Commit(orderId));
+    public async Task<SettleBatchResult> CommitAsync(SettleBatch batch)
+    {
+        Validate(batch);
+        var state = State;
+        var counts = await state.CountsAsync();
+        var known = await state.ReservationsAsync(batch.Items.Select(item => item.OrderId));
+        var allowances = await state.AllowancesAsync(
+            known.Select(reservation => reservation.Allowance)
+                .Concat(batch.Items.Select(item => StockLedger.AllowanceKeyOf(item.CustomerId, item.Limit)))
+                .OfType<AllowanceKey>());
+        var ledger = new StockLedger(counts, known, allowances);
+        var settled = batch.Items.Select(ledger.Commit).ToList();
+        await CompleteAsync(state, ledger, counts, LooseRecords(ledger, known));
+        return new SettleBatchResult(settled, LevelsOf(ledger.Counts));
+    }
 
-    public Task ReleaseAsync(string orderId) => SettleAsync(orderId, ledger => ledger.Release(orderId));
+    public async Task<SettleBatchResult> ReleaseAsync(SettleBatch batch)
+    {
+        Validate(batch);
+        var state = State;
+        var counts = await state.CountsAsync();
+        var known = await state.ReservationsAsync(batch.Items.Select(item => item.OrderId));
+        var allowances = await state.AllowancesAsync(known.Select(reservation => reservation.Allowance).OfType<AllowanceKey>());
+        var ledger = new StockLedger(counts, known, allowances);
+        var settled = batch.Items.Select(item => ledger.Release(item.OrderId)).ToList();
+        await CompleteAsync(state, ledger, counts, LooseRecords(ledger, known));
+        return new SettleBatchResult(settled, LevelsOf(ledger.Counts));
+    }
 
     public async Task SetStockAsync(int available)
     {
-        var turn = await StockTurn.BeginAsync(StateManager);
-        turn.Ledger.SetStock(available);
-        await CompleteAsync(turn);
+        var state = State;
+        var counts = await state.CountsAsync();
+        var ledger = new StockLedger(counts, []);
+        ledger.SetStock(available);
+        await CompleteAsync(state, ledger, counts, loose: []);
     }
 
-    public async Task<StockLevels> GetLevelsAsync()
-    {
-        var counts = (await StockTurn.BeginAsync(StateManager)).Ledger.Counts;
-        return new StockLevels(Sku, counts.Available, counts.Reserved, counts.Sold);
-    }
+    public async Task<StockLevels> GetLevelsAsync() => LevelsOf(await State.CountsAsync());
 
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
-        if (reminderName.StartsWith(ExpiryReminderPrefix, StringComparison.Ordinal))
+        if (reminderName == SweepReminder)
         {
-            return ExpireAsync(reminderName[ExpiryReminderPrefix.Length..]);
+            return SweepAsync();
         }
 
-        if (reminderName.StartsWith(ForgetReminderPrefix, StringComparison.Ordinal))
-        {
-            return ForgetAsync(reminderName[ForgetReminderPrefix.Length..]);
-        }
-
-        if (reminderName == OutboxReminder)
-        {
-            return FlushOutboxAsync();
-        }
-
-        Logger.LogWarning("Ignoring unknown reminder {ReminderName} on SKU {Sku}", reminderName, Sku);
-        return Task.CompletedTask;
-    }
-
-    /// <summary>The reservation's time ran out: release it and tell ordering, unless it was settled meanwhile.</summary>
-    private async Task ExpireAsync(string orderId)
-    {
-        var turn = await StockTurn.BeginAsync(StateManager, orderId);
-        if (turn.Ledger.Expire(orderId))
-        {
-            Logger.LogInformation("Reservation of order {OrderId} on SKU {Sku} expired", orderId, Sku);
-        }
-
-        await CompleteAsync(turn, expiredOrderId: orderId);
-        await ScheduleForgettingAsync(turn, orderId);
-    }
-
-    private async Task ForgetAsync(string orderId) => await (await StockTurn.BeginAsync(StateManager, orderId)).ForgetSettledAsync();
-
-    /// <summary>Retries the outbox of a SKU that gets no calls; the reminder unregisters itself once it is empty.</summary>
-    private async Task FlushOutboxAsync()
-    {
-        _outboxReminderRegistered = true;
-        await PublishPendingAsync(await StockTurn.BeginAsync(StateManager));
-    }
-
-    private async Task SettleAsync(string orderId, Func<StockLedger, bool> settle)
-    {
-        var turn = await StockTurn.BeginAsync(StateManager, orderId, _rejections);
-        var unitsMoved = settle(turn.Ledger);
-        await CompleteAsync(turn);
-        if (unitsMoved)
-        {
-            await UnregisterReminderAsync(ExpiryReminderName(orderId));
-        }
-
-        await ScheduleForgettingAsync(turn, orderId);
-    }
-
-    /// <summary>A record that became final in this turn is deleted once late calls for its order can no longer come.</summary>
-    private async Task ScheduleForgettingAsync(StockTurn turn, string orderId)
-    {
-        if (turn.Settled)
-        {
-            await RegisterReminderAsync(ForgetReminderPrefix + orderId, [], _options.SettledReservationRetention, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    /// <summary>Saves the turn with the events its change causes, then publishes every pending event.</summary>
-    private async Task CompleteAsync(StockTurn turn, string? expiredOrderId = null)
-    {
-        await turn.SaveAsync(turn.CountsChanged ? EventsOf(turn, expiredOrderId) : []);
-        await PublishPendingAsync(turn);
+        // Reminders of the earlier design (one per reservation) are let go: the sweep covers what they did.
+        Logger.LogInformation("Unregistering obsolete reminder {ReminderName} of SKU {Sku}", reminderName, Sku);
+        return UnregisterReminderAsync(reminderName);
     }
 
     /// <summary>
-    /// Publishes the outbox oldest first. The change is saved by now, so a publish failure must not fail the call (the
-    /// caller would undo a reservation that stands, turning a pub/sub blip into errors): it is logged, the unpublished
-    /// events stay in the outbox, and a periodic reminder retries them even if the SKU gets no further calls.
+    /// Expires the batches whose time ran out (their reservations still held go back to stock and ordering hears of
+    /// each), forgets the batches past the retention, retries the outbox, and stops once nothing is left to do.
     /// </summary>
-    private async Task PublishPendingAsync(StockTurn turn)
+    private async Task SweepAsync()
     {
+        var state = State;
+        var counts = await state.CountsAsync();
+        var schedule = await state.ScheduleAsync();
+        var now = _clock.GetUtcNow();
+        var due = new List<Reservation>();
+        while (schedule.ExpiryCursor < schedule.NextBatch && due.Count < MaxExpiriesPerSweep
+               && await state.BatchAsync(schedule.ExpiryCursor) is { } batch && batch.ReservedAt + _options.ReservationTimeout <= now)
+        {
+            due.AddRange((await state.ReservationsAsync(batch.OrderIds)).Where(reservation => reservation.Status == ReservationStatus.Reserved));
+            schedule = schedule with { ExpiryCursor = schedule.ExpiryCursor + 1 };
+        }
+
+        var allowances = await state.AllowancesAsync(due.Select(reservation => reservation.Allowance).OfType<AllowanceKey>());
+        var ledger = new StockLedger(counts, due, allowances);
+        var expired = due.Where(reservation => ledger.Expire(reservation.OrderId)).ToList();
+
+        while (schedule.RetentionCursor < schedule.ExpiryCursor
+               && await state.BatchAsync(schedule.RetentionCursor) is { } old && old.ReservedAt + _options.SettledReservationRetention <= now)
+        {
+            await state.StageForgetAsync(old);
+            schedule = schedule with { RetentionCursor = schedule.RetentionCursor + 1 };
+        }
+
+        var loose = await state.LooseAsync();
+        foreach (var forgotten in loose.Where(record => record.RecordedAt + _options.SettledReservationRetention <= now).ToList())
+        {
+            await state.StageForgetAsync(forgotten);
+            loose.Remove(forgotten);
+        }
+
+        await state.StageListAsync(StockState.LooseKey, loose);
+        foreach (var reservation in expired)
+        {
+            Logger.LogInformation("Reservation of order {OrderId} on SKU {Sku} expired", reservation.OrderId, Sku);
+        }
+
+        var outbox = await state.OutboxAsync();
+        var sequence = ledger.Counts.Sequence;
+        outbox.AddRange(expired.Select(reservation => new PendingEvent(
+            ReservationExpired: new ReservationExpired(Sku, reservation.OrderId, reservation.Quantity, sequence, now))));
+        var idle = schedule.IsIdle && loose.Count == 0 && outbox.Count == 0;
+        await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule with { SweepRegistered = !idle });
+        await state.StageAsync(ledger, counts);
+        await state.StageListAsync(StockState.OutboxKey, outbox);
+        await StateManager.SaveStateAsync();
+        if (idle)
+        {
+            await UnregisterReminderAsync(SweepReminder);
+        }
+
+        await PublishAsync(state, ledger.Counts, counts);
+        if (_feed.PublishedSequence(Sku) < ledger.Counts.Sequence)
+        {
+            _feed.Offer(StockChangedOf(ledger.Counts));
+        }
+    }
+
+    /// <summary>Saves the call's changes with the events they cause in one transaction, then publishes.</summary>
+    private async Task CompleteAsync(StockState state, StockLedger ledger, StockCounts loaded, List<LooseRecord> loose)
+    {
+        var outbox = await state.OutboxAsync();
+        if (ledger.Counts.Available == 0 && loaded.Available > 0)
+        {
+            outbox.Add(new PendingEvent(SoldOut: new SoldOut(Sku, ledger.Counts.Sequence, _clock.GetUtcNow())));
+            await state.StageListAsync(StockState.OutboxKey, outbox);
+        }
+
+        if (loose.Count > 0)
+        {
+            var schedule = await EnsureSweepAsync(await state.ScheduleAsync());
+            await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule);
+            await state.StageListAsync(StockState.LooseKey, [.. await state.LooseAsync(), .. loose]);
+        }
+
+        await state.StageAsync(ledger, loaded);
+        await StateManager.SaveStateAsync();
+        await PublishAsync(state, ledger.Counts, loaded);
+    }
+
+    /// <summary>
+    /// Publishes the outbox oldest first, and hands the new figures to the feed. The change is saved by now, so a
+    /// publish failure must not fail the call (the caller would undo a reservation that stands): the events stay in the
+    /// outbox and the sweep retries them.
+    /// </summary>
+    private async Task PublishAsync(StockState state, StockCounts counts, StockCounts loaded)
+    {
+        if (counts != loaded)
+        {
+            _feed.Offer(StockChangedOf(counts));
+        }
+
+        var outbox = await state.OutboxAsync();
+        if (outbox.Count == 0)
+        {
+            return;
+        }
+
         var published = 0;
         try
         {
-            foreach (var pending in turn.Outbox)
+            foreach (var pending in outbox)
             {
                 await pending.PublishAsync(_events, CancellationToken.None);
                 published++;
@@ -177,46 +250,82 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         }
         catch (Exception ex)
         {
-            Logger.LogWarning(ex, "Publishing {Pending} event(s) of SKU {Sku} failed; they stay in its outbox", turn.Outbox.Count - published, Sku);
+            Logger.LogWarning(ex, "Publishing {Pending} event(s) of SKU {Sku} failed; they stay in its outbox", outbox.Count - published, Sku);
+            var schedule = await EnsureSweepAsync(await state.ScheduleAsync());
+            await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule);
         }
 
         if (published > 0)
         {
-            await turn.RemovePublishedAsync(published);
+            outbox.RemoveRange(0, published);
+            await state.StageListAsync(StockState.OutboxKey, outbox);
         }
 
-        if (turn.Outbox.Count > 0 && !_outboxReminderRegistered)
-        {
-            await RegisterReminderAsync(OutboxReminder, [], OutboxRetryInterval, OutboxRetryInterval);
-            _outboxReminderRegistered = true;
-        }
-        else if (turn.Outbox.Count == 0 && _outboxReminderRegistered)
-        {
-            await UnregisterReminderAsync(OutboxReminder);
-            _outboxReminderRegistered = false;
-        }
+        await StateManager.SaveStateAsync();
     }
 
-    private List<PendingEvent> EventsOf(StockTurn turn, string? expiredOrderId)
+    /// <summary>Registers the sweep once (Dapr persists it); registration is slow, so the schedule remembers it.</summary>
+    private async Task<StockSchedule> EnsureSweepAsync(StockSchedule schedule)
     {
-        var counts = turn.Ledger.Counts;
-        var now = _clock.GetUtcNow();
-        var events = new List<PendingEvent>
+        if (schedule.SweepRegistered)
         {
-            new(StockChanged: new StockChanged(Sku, counts.Available, counts.Reserved, counts.Sold, counts.Sequence, now)),
-        };
-        if (counts.Available == 0 && turn.LoadedCounts.Available > 0)
-        {
-            events.Add(new(SoldOut: new SoldOut(Sku, counts.Sequence, now)));
+            return schedule;
         }
 
-        if (expiredOrderId is not null && turn.Ledger.Find(expiredOrderId) is { } expired)
-        {
-            events.Add(new(ReservationExpired: new ReservationExpired(Sku, expiredOrderId, expired.Quantity, counts.Sequence, now)));
-        }
-
-        return events;
+        await RegisterReminderAsync(SweepReminder, [], _options.SweepInterval, _options.SweepInterval);
+        return schedule with { SweepRegistered = true };
     }
 
-    private static string ExpiryReminderName(string orderId) => ExpiryReminderPrefix + orderId;
+    /// <summary>Records made outside a batch (markers, units taken again): the sweep forgets them after the retention.</summary>
+    private List<LooseRecord> LooseRecords(StockLedger ledger, List<Reservation> known)
+    {
+        var now = _clock.GetUtcNow();
+        var existing = known.Select(reservation => reservation.OrderId).ToHashSet(StringComparer.Ordinal);
+        return ledger.ChangedReservations.Where(reservation => !existing.Contains(reservation.OrderId))
+            .Select(reservation => new LooseRecord(reservation.OrderId, now)).ToList();
+    }
+
+    /// <summary>An item the ledger cannot take (a malformed id, a retry with another quantity) is refused alone, not the batch.</summary>
+    private ReserveOutcome Reserve(StockLedger ledger, ReserveItem item)
+    {
+        try
+        {
+            return ledger.Reserve(item);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            Logger.LogWarning(ex, "Refusing a reserve of SKU {Sku} for order {OrderId}", Sku, item.OrderId);
+            return ReserveOutcome.SoldOut;
+        }
+    }
+
+    private StockLevels LevelsOf(StockCounts counts) => new(Sku, counts.Available, counts.Reserved, counts.Sold);
+
+    private StockChanged StockChangedOf(StockCounts counts) =>
+        new(Sku, counts.Available, counts.Reserved, counts.Sold, counts.Sequence, _clock.GetUtcNow());
+
+    private static void Validate(ReserveBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (!Identifiers.IsOrderId(batch.BatchId))
+        {
+            throw new ArgumentException($"'{batch.BatchId}' is not a valid batch id", nameof(batch));
+        }
+
+        ValidateSize(batch.Items.Count);
+    }
+
+    private static void Validate(SettleBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ValidateSize(batch.Items.Count);
+    }
+
+    private static void ValidateSize(int items)
+    {
+        if (items is 0 or > StockActorType.MaxBatchSize)
+        {
+            throw new ArgumentException($"a batch has 1 to {StockActorType.MaxBatchSize} items, not {items}");
+        }
+    }
 }
