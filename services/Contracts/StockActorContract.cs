@@ -5,7 +5,7 @@ namespace FlashSale.Contracts.Inventory;
 /// <summary>
 /// One actor per SKU (actor id = SKU). Dapr runs one call at a time per actor id, so stock is never oversold. Callers
 /// send many orders' requests per call (a batch) so that one turn, one state save, serves them all: a hot SKU's
-/// throughput is the batch size over the turn time, not one reservation per turn (docs/adr/0019).
+/// throughput is the batch size over the turn time, not one reservation per turn (docs/adr/0020).
 /// </summary>
 public interface IStockActor : IActor
 {

@@ -39,7 +39,7 @@ public sealed class MessagingAndDaprTests
     public void No_state_store_relays_through_daprs_outbox()
     {
         // daprd's outbox relay waits 1 s per message per partition of its internal topic (pkg/runtime/pubsub/outbox.go):
-        // ordering keeps its own outbox instead (docs/adr/0017), so no component may switch Dapr's on by accident.
+        // ordering keeps its own outbox instead (docs/adr/0019), so no component may switch Dapr's on by accident.
         Assert.All(Components.Concat(App.OfKind("Component")), component =>
             Assert.Null(MetadataValue(component, "outboxPublishTopic")));
         Assert.DoesNotContain(KafkaTopics().Keys, topic => topic.EndsWith("outbox", StringComparison.Ordinal));

@@ -34,7 +34,7 @@ internal abstract record PlacementResult
 
 /// <summary>
 /// Places an order: claim the idempotency key, price the lines (catalog), reserve every line (inventory actors), then
-/// save the order and its <c>OrderPlaced</c> event in one outbox transaction. See docs/adr/0006 and 0007.
+/// save the order and its <c>OrderPlaced</c> event in one outbox transaction. See docs/adr/0019 and 0007.
 /// </summary>
 internal sealed class OrderPlacement(
     IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, StockSignals signals, OrderStore orders,

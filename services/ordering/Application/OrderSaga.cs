@@ -11,7 +11,7 @@ namespace FlashSale.Ordering.Application;
 /// (one outbox transaction, guarded by the ETag read), then makes the stock actors agree with that state. A payment is
 /// confirmed only once its units are sold: the units are committed first, and a reservation that expired before the
 /// payment arrived is taken again if the units are still there; if they are not, the order is cancelled and refunded
-/// (docs/adr/0020). A redelivered event finds the state already changed, changes nothing, and repeats only the
+/// (docs/adr/0021). A redelivered event finds the state already changed, changes nothing, and repeats only the
 /// idempotent actor step, which is what heals a crash between the two steps.
 /// </summary>
 internal sealed class OrderSaga(OrderStore orders, StockReservations stock, TimeProvider clock, ILogger<OrderSaga> logger)

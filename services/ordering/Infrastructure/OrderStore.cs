@@ -17,7 +17,7 @@ internal sealed class OrderConcurrencyException(string orderId) : Exception($"Or
 
 /// <summary>
 /// The write side of orders in the Dapr state store <c>orders-store</c>. Every write is ONE state transaction holding
-/// the order's upsert and an outbox entry per event announcing it (docs/adr/0017), so the order changes and its events
+/// the order's upsert and an outbox entry per event announcing it (docs/adr/0019), so the order changes and its events
 /// will be published, or neither; <see cref="OrderOutbox"/> publishes the entries once the transaction has committed.
 /// A failing store surfaces as <see cref="StateStoreUnavailableException"/>.
 /// </summary>

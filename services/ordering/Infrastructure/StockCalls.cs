@@ -8,7 +8,7 @@ namespace FlashSale.Ordering.Infrastructure;
 /// <summary>
 /// Calls inventory's StockActor with batches: the requests for one SKU wait in one queue while a call for that SKU is
 /// in flight, and go together in the next call (up to <see cref="StockActorType.MaxBatchSize"/>), so a hot SKU costs
-/// one actor turn per batch instead of one per order (docs/adr/0018). One queue per SKU keeps each order's calls in
+/// one actor turn per batch instead of one per order (docs/adr/0020). One queue per SKU keeps each order's calls in
 /// the order they were made: a release never overtakes its reserve. Each result also tells <see cref="StockSignals"/>
 /// the SKU's levels.
 /// </summary>

@@ -5,7 +5,7 @@ namespace FlashSale.Ordering.Infrastructure;
 
 /// <summary>
 /// What this process last heard of each SKU's stock, from the stock actor's answers and from <c>StockChanged</c>: the
-/// sold-out fast path (docs/adr/0018). A SKU counts as sold out only when nothing is available and nothing is reserved,
+/// sold-out fast path (docs/adr/0020). A SKU counts as sold out only when nothing is available and nothing is reserved,
 /// so no release or expiry can bring units back (a release this process makes answers with the new levels at once), and only for <see cref="Freshness"/> after that was heard: then one
 /// request goes to the actor again, and its answer renews or ends the verdict. Units that come back by other means (an
 /// admin's restock, another replica's release of a sold order) are thus seen within that time at worst.

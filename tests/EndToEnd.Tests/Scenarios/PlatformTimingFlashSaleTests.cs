@@ -14,7 +14,7 @@ namespace FlashSale.EndToEnd.Tests.Scenarios;
 /// every hop takes Dapr's published time, Kafka delivers one message at a time per partition, and the hot SKU's actor
 /// holds each turn for its state saves and reminders. The sale must come out exactly as on the instant stand-in (no
 /// oversell, every order settled in both models, one charge each, nothing dead-lettered), and ordering's own outbox
-/// (docs/adr/0017) must publish every order event once, keyed by its order, without daprd's 1 s relay.
+/// (docs/adr/0019) must publish every order event once, keyed by its order, without daprd's 1 s relay.
 /// </summary>
 [Collection(SystemWideScenarios.Name)]
 public sealed class PlatformTimingFlashSaleTests(ITestOutputHelper output) : IAsyncLifetime

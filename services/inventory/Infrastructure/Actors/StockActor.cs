@@ -11,7 +11,7 @@ namespace FlashSale.Inventory.Infrastructure.Actors;
 /// <summary>
 /// The stock of one SKU (actor id = SKU). Dapr runs one call at a time per actor id, so the ledger needs no locks and
 /// cannot be oversold. Each call carries a batch of orders, so one turn and one state transaction serve many
-/// reservations (docs/adr/0018). Reservations expire by one periodic <c>sweep</c> reminder per SKU, which walks the
+/// reservations (docs/adr/0020). Reservations expire by one periodic <c>sweep</c> reminder per SKU, which walks the
 /// numbered reserve batches oldest first, instead of a reminder per order; the sweep also forgets settled records after
 /// <see cref="InventoryOptions.SettledReservationRetention"/> and retries the outbox, so the state stays bounded.
 /// </summary>

@@ -10,7 +10,7 @@ namespace FlashSale.Ordering.Infrastructure.Outbox;
 internal sealed record OutboxSlot(string Key, long Number);
 
 /// <summary>
-/// Ordering's own transactional outbox (docs/adr/0017). The order store saves each event as an entry key in the same
+/// Ordering's own transactional outbox (docs/adr/0019). The order store saves each event as an entry key in the same
 /// state transaction as the order; once the transaction has committed, this relay publishes the entry and deletes it.
 /// Entries are numbered per writer (one writer per process), so that what a crashed writer left can be found without
 /// listing keys: its record says which numbers it had reserved and which were already done, and any other writer that

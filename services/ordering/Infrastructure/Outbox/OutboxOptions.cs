@@ -5,7 +5,7 @@ public sealed class OutboxOptions
 {
     public const string Section = "Ordering:Outbox";
 
-    /// <summary>Publishes in flight at once; the relay's ceiling is this over (publish + delete) time (docs/adr/0017).</summary>
+    /// <summary>Publishes in flight at once; the relay's ceiling is this over (publish + delete) time (docs/adr/0019).</summary>
     public int Concurrency { get; set; } = 64;
 
     /// <summary>How often a writer tells the others it is alive, and records which of its entries are done.</summary>
