@@ -16,7 +16,12 @@ public sealed class OrderingFactory : ServiceFactory<OrderingAssemblyMarker>
 {
     public const string OrdersStore = "orders-store";
 
-    public OrderingFactory() : base("ordering")
+    public OrderingFactory() : this(new InMemoryDapr())
+    {
+    }
+
+    /// <summary>Another ordering process over the same stores (internal: a class fixture has one public constructor).</summary>
+    internal OrderingFactory(InMemoryDapr dapr) : base("ordering", dapr)
     {
     }
 

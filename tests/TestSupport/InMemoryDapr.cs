@@ -61,6 +61,17 @@ public sealed class InMemoryDapr
     /// <summary>Set by a sidecar stand-in: how long state operations and publishes take (none without one).</summary>
     internal PlatformTiming Timing { get; set; } = PlatformTiming.None;
 
+    /// <summary>Every publish fails as it does while the broker is unreachable, until the returned handle is disposed.</summary>
+    public IDisposable SimulateBrokerOutage()
+    {
+        BrokerUnavailable = true;
+        return new BrokerOutage(this);
+    }
+
+    internal bool BrokerUnavailable { get; private set; }
+
+    internal void EndBrokerOutage() => BrokerUnavailable = false;
+
     public InMemoryStateStore Store(string name) => _stores.GetOrAdd(name, n => new InMemoryStateStore(n, ETagFormatOf(n)));
 
     /// <summary>
@@ -130,3 +141,8 @@ public sealed class InMemoryDapr
 }
 
 internal sealed record OutboxSettings(string PubSubName, string Topic);
+
+internal sealed class BrokerOutage(InMemoryDapr dapr) : IDisposable
+{
+    public void Dispose() => dapr.EndBrokerOutage();
+}

@@ -187,6 +187,12 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         CancellationToken cancellationToken)
     {
         await PlatformClock.WaitAsync(dapr.Timing.Publish, cancellationToken);
+        if (dapr.BrokerUnavailable)
+        {
+            throw new DaprException("Publish operation failed: the Dapr endpoint indicated a failure. See InnerException for details.",
+                new RpcException(new Status(StatusCode.Unavailable, $"pub/sub '{pubsubName}' cannot reach its broker")));
+        }
+
         dapr.EnsurePubSubFor(AppId, pubsubName);
         dapr.Publish(new PublishedMessage(AppId, pubsubName, topicName, data, contentType, metadata));
     }

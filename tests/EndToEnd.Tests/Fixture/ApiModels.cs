@@ -38,4 +38,5 @@ public sealed record SaleFigures(
 public sealed record StockLevels(string Sku, int Available, int Reserved, int Sold);
 
 /// <summary>An RFC 9457 problem, with the extensions FlashSale adds (validation errors, the SKUs of a refusal).</summary>
-public sealed record Problem(int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors, IReadOnlyList<string>? Skus);
+public sealed record Problem(
+    int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors, IReadOnlyList<string>? Skus, int? Limit = null);

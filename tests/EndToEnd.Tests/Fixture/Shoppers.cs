@@ -97,7 +97,8 @@ public class Shopper(HttpClient http, string userName, string token)
 public sealed class Admin(HttpClient http, string userName, string token) : Shopper(http, userName, token)
 {
     /// <summary>A product on a flash sale running now, with <paramref name="stock"/> units free for sale.</summary>
-    public async Task CreateSaleAsync(string sku, decimal price, decimal salePrice, int stock, string currency = "EUR")
+    /// <param name="perCustomerLimit">The most units one customer may hold in the sale (none when null).</param>
+    public async Task CreateSaleAsync(string sku, decimal price, decimal salePrice, int stock, string currency = "EUR", int? perCustomerLimit = null)
     {
         using var created = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/catalog/products")
         {
@@ -108,7 +109,7 @@ public sealed class Admin(HttpClient http, string userName, string token) : Shop
         var now = DateTimeOffset.UtcNow;
         using var sale = await SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/catalog/products/{sku}/sale")
         {
-            Content = JsonContent.Create(new { salePrice, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), unitsAllocated = stock }),
+            Content = JsonContent.Create(new { salePrice, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), unitsAllocated = stock, perCustomerLimit }),
             Headers = { IfMatch = { created.Headers.ETag! } },
         });
         Assert.Equal(HttpStatusCode.OK, sale.StatusCode);

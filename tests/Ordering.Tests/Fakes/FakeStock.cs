@@ -42,6 +42,9 @@ public sealed class FakeStockActor(string sku) : IStockActor
     /// <summary>How many calls carried more than one item: batching at work.</summary>
     public int BatchedCalls { get; private set; }
 
+    /// <summary>How many reserve calls reached the actor.</summary>
+    public int ReserveCalls { get; private set; }
+
     public int ReservedFor(string orderId) => Held(orderId, ReservationStatus.Reserved);
 
     public int SoldTo(string orderId) => Held(orderId, ReservationStatus.Committed);
@@ -57,6 +60,7 @@ public sealed class FakeStockActor(string sku) : IStockActor
 
     public Task<ReserveBatchResult> ReserveAsync(ReserveBatch batch) => Run(batch.Items.Count, () =>
     {
+        ReserveCalls++;
         if (!_calls.TryGetValue(batch.BatchId, out var result))
         {
             result = _calls[batch.BatchId] = new ReserveBatchResult(batch.Items.Select(_ledger.Reserve).ToList(), Levels());

@@ -11,6 +11,7 @@ namespace FlashSale.TestSupport.Sidecar;
 public sealed class FaultSwitches
 {
     private readonly ConcurrentDictionary<string, TimeSpan> _topicDelays = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldTopics = new(StringComparer.Ordinal);
     private volatile FailureRate? _failures;
 
     /// <summary>Every message is delivered a second time right after it was acknowledged (a redelivery after a lost
@@ -30,6 +31,18 @@ public sealed class FaultSwitches
     public void DelayTopic(string topic, TimeSpan delay) => _topicDelays[topic] = delay;
 
     public void ClearTopicDelay(string topic) => _topicDelays.TryRemove(topic, out _);
+
+    /// <summary>Messages of <paramref name="topic"/> wait, in their partitions' order, until <see cref="ReleaseTopic"/>
+    /// (a consumer stuck for as long as a test needs, so events arrive in the order it chooses).</summary>
+    public void HoldTopic(string topic) => _heldTopics.TryAdd(topic, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    public void ReleaseTopic(string topic)
+    {
+        if (_heldTopics.TryRemove(topic, out var hold))
+        {
+            hold.TrySetResult();
+        }
+    }
 
     /// <summary>
     /// Fails about <paramref name="fraction"/> of delivery attempts before they reach the app, as a broken connection
@@ -52,10 +65,17 @@ public sealed class FaultSwitches
         DeliverEveryMessageTwice = false;
         ReorderAcrossPartitions = false;
         _topicDelays.Clear();
+        foreach (var topic in _heldTopics.Keys)
+        {
+            ReleaseTopic(topic);
+        }
+
         _failures = null;
     }
 
     internal TimeSpan DelayOf(string topic) => _topicDelays.GetValueOrDefault(topic);
+
+    internal Task ReleaseOf(string topic) => _heldTopics.TryGetValue(topic, out var hold) ? hold.Task : Task.CompletedTask;
 
     internal bool ShouldFail(string appId, string topic, long offset, int attempt) =>
         _failures is { } failures && Unit(failures.Seed, appId, topic, offset, attempt) < failures.Fraction;

@@ -279,6 +279,7 @@ public sealed class PubSubBroker
 
     private async Task WaitUntilDueAsync(BrokerMessage message)
     {
+        await _faults.ReleaseOf(message.Topic).WaitAsync(_shutdown.Token);
         var due = message.Timestamp + _faults.DelayOf(message.Topic) - _options.TimeProvider.GetUtcNow();
         if (due > TimeSpan.Zero)
         {

@@ -149,12 +149,16 @@ internal sealed partial class OrderOutbox(
                 {
                     // The entry stays saved; this writer retries it (and, should it die, another writer will).
                     LogRelayFailed(ex, slot.Key);
-                    if (stoppingToken.IsCancellationRequested)
+                    try
                     {
+                        await Task.Delay(backoff, clock, stoppingToken);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // Shutting down: the entry stays saved for the writer that takes this one over.
                         break;
                     }
 
-                    await Task.Delay(backoff, clock, CancellationToken.None);
                     backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
                 }
             }
