@@ -1,5 +1,5 @@
 using FlashSale.Contracts;
-using FlashSale.Contracts.Inventory;
+using ReservationExpired = FlashSale.Contracts.Inventory.ReservationExpired;
 using FlashSale.Contracts.Payments;
 using FlashSale.EndToEnd.Tests.Fixture;
 
