@@ -31,10 +31,14 @@ public sealed class SoldOutFastPathTests(OrderingFactory factory) : OrderingTest
         Assert.Equal(1, stock.SoldTo(buyer.Id));
         var callsWhenSold = stock.ReserveCalls;
 
-        // Sold out for good: refused here, the actor is not asked again until the verdict is a second old.
+        // Sold out for good: refused here, the actor is not asked again until the verdict is a second old, and a
+        // refused attempt leaves nothing stored.
+        await RelayedAsync();
+        var keysWhenSold = Dapr.Store(OrderingFactory.OrdersStore).Keys.Count;
         await AssertSoldOutAsync(sku);
         await AssertSoldOutAsync(sku);
         Assert.Equal(callsWhenSold, stock.ReserveCalls);
+        Assert.Equal(keysWhenSold, Dapr.Store(OrderingFactory.OrdersStore).Keys.Count);
         Factory.Clock.Advance(StockSignals.Freshness);
         await AssertSoldOutAsync(sku);
         Assert.Equal(callsWhenSold + 1, stock.ReserveCalls);
