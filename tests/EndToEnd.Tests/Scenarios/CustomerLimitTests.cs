@@ -15,10 +15,7 @@ public sealed class CustomerLimitTests(SystemFixture system)
     [Fact]
     public async Task Fifty_parallel_orders_of_one_customer_get_the_limit_and_the_rest_a_409_naming_it()
     {
-        await system.SettleAsync();
-        var sku = Sku.New("LIMITED");
-        var admin = await system.Client.SignInAsAdminAsync();
-        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: 100, perCustomerLimit: Limit);
+        var (sku, admin) = await LimitedSaleAsync("LIMITED", stock: 100);
         var bot = await system.Client.SignInAsync(system.Customers.Next());
         var other = await system.Client.SignInAsync(system.Customers.Next());
 
@@ -60,10 +57,7 @@ public sealed class CustomerLimitTests(SystemFixture system)
     [Fact]
     public async Task Units_of_an_order_that_was_cancelled_count_for_the_customer_again()
     {
-        await system.SettleAsync();
-        var sku = Sku.New("LIMIT-BACK");
-        var admin = await system.Client.SignInAsAdminAsync();
-        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: 10, perCustomerLimit: Limit);
+        var (sku, admin) = await LimitedSaleAsync("LIMIT-BACK", stock: 10);
         var customer = await system.Client.SignInAsync(system.Customers.Next());
         var cancellation = TestContext.Current.CancellationToken;
 
@@ -91,5 +85,14 @@ public sealed class CustomerLimitTests(SystemFixture system)
         await system.SettleAsync();
 
         Assert.Equal(new StockLevels(sku, 10 - Limit, 0, Limit), await admin.GetStockAsync(sku));
+    }
+
+    private async Task<(string Sku, Admin Admin)> LimitedSaleAsync(string name, int stock)
+    {
+        await system.SettleAsync();
+        var sku = Sku.New(name);
+        var admin = await system.Client.SignInAsAdminAsync();
+        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: stock, perCustomerLimit: Limit);
+        return (sku, admin);
     }
 }
