@@ -36,7 +36,7 @@ public sealed class FlashSaleRunTests
     {
         using var gateway = new StandInGateway();
 
-        var report = await FlashSaleRun.RunAsync(Sale with { ClosedLoopBuyers = 4, Units = 10_000 }, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale with { ClosedLoopBuyers = 4, Units = 10_000_000 }, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(gateway.Placements, report.Orders.Placed);
         Assert.Equal(report.Throughput.Arrivals, report.Orders.Placed);
