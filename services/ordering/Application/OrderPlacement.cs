@@ -38,13 +38,32 @@ internal abstract record PlacementResult
 /// </summary>
 internal sealed class OrderPlacement(
     IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, StockSignals signals, OrderStore orders,
-    TimeProvider clock, ILogger<OrderPlacement> logger)
+    OrderingMetrics metrics, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
     /// <summary>
     /// Not cancellable by the client on purpose: once started, a placement runs to a recorded outcome, so that the
     /// client's retry with the same key finds it instead of a half-done attempt.
     /// </summary>
     public async Task<PlacementResult> PlaceAsync(PlaceOrderCommand command)
+    {
+        var started = clock.GetTimestamp();
+        var result = await DecideAsync(command);
+        if (result is PlacementResult.Refused refused)
+        {
+            metrics.Refused(refused.Refusal.Reason);
+        }
+
+        metrics.PlacementAnswered(result switch
+        {
+            PlacementResult.Placed => "placed",
+            PlacementResult.Refused => "refused",
+            PlacementResult.Unavailable => "unavailable",
+            _ => "conflict",
+        }, clock.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<PlacementResult> DecideAsync(PlaceOrderCommand command)
     {
         var key = IdempotencyStore.KeyFor(command.CustomerId, command.IdempotencyKey);
         var now = clock.GetUtcNow();
