@@ -21,6 +21,7 @@ internal static class EventDelivery
             return Answer(http, EventOutcome.Drop, logger, envelope, envelope.Error);
         }
 
+        using var scope = logger.BeginEventScope(envelope.Data);
         TEvent? integrationEvent;
         try
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FlashSale.Messaging;
 using FlashSale.Ordering.Domain;
 using FlashSale.Ordering.Infrastructure;
 
@@ -140,6 +141,7 @@ internal sealed class OrderPlacement(
     /// <param name="mayRepeat">The order id may have reserved before (a takeover keeping it): the actors check.</param>
     private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command, bool mayRepeat = false)
     {
+        using var scope = logger.BeginOrderScope(claim.OrderId);
         using var budget = new CancellationTokenSource(PlacementTimeouts.Budget, clock);
         PriceQuotes quotes;
         try

@@ -1,10 +1,13 @@
+using System.Diagnostics.Metrics;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Inventory.Application;
 using FlashSale.Inventory.Domain;
+using FlashSale.Inventory.Infrastructure;
 using FlashSale.Inventory.Infrastructure.Actors;
 using FlashSale.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -32,6 +35,9 @@ public sealed class StockActorTests
         StockChangeInterval = TimeSpan.Zero,
     });
 
+    private static readonly InventoryMetrics Metrics =
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
+
     private readonly StockChangeFeed _feed;
     private readonly StockActor _actor;
 
@@ -52,7 +58,7 @@ public sealed class StockActorTests
             ActorId = new ActorId(Sku),
             TimerManager = _reminders,
         });
-        return new StockActor(host, _events, _feed, _clock, _options, _state);
+        return new StockActor(host, _events, _feed, _clock, _options, Metrics, _state);
     }
 
     private static ReserveBatch Batch(params ReserveItem[] items) => new(Guid.NewGuid().ToString("N"), items);
