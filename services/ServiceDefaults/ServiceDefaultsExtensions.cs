@@ -96,7 +96,7 @@ public static class ServiceDefaultsExtensions
                     options.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = serviceName };
                 });
             }
-        });
+        }, preserveStaticLogger: true);   // each host logs through its own logger, never a process-wide static one
     }
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
