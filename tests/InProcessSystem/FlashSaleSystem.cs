@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FlashSale.Catalog;
 using FlashSale.Contracts;
+using FlashSale.Contracts.Inventory;
 using FlashSale.Gateway;
 using FlashSale.Identity;
 using FlashSale.Inventory;
@@ -177,6 +178,18 @@ public class FlashSaleSystem : IAsyncDisposable
     /// <summary>The orders ordering stored for <paramref name="customer"/>, read straight from <c>orders-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredOrdersOf(string customer) => StoredDocumentsOf("orders-store", customer);
 
+    /// <summary>Every order ordering stored with a line of <paramref name="sku"/>, read straight from <c>orders-store</c>.</summary>
+    public IReadOnlyList<JsonElement> StoredOrdersOfSku(string sku) => StoredDocuments("orders-store", document =>
+        document.TryGetProperty("lines", out var lines) && lines.ValueKind == JsonValueKind.Array
+        && lines.EnumerateArray().Any(line => line.TryGetProperty("sku", out var lineSku) && lineSku.GetString() == sku));
+
+    /// <summary>
+    /// Reserves through inventory's reservation path exactly as ordering calls it during a placement: ordering's own
+    /// per-SKU batching queue, its actor proxy, the actor sidecar's turns (and their modelled timing).
+    /// </summary>
+    public Task<ReserveOutcome> ReserveAsOrderingDoesAsync(string sku, ReserveItem item, CancellationToken cancellationToken) =>
+        _ordering.Services.GetRequiredService<StockCalls>().ReserveAsync(sku, item, cancellationToken);
+
     /// <summary>The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer);
 
@@ -229,15 +242,17 @@ public class FlashSaleSystem : IAsyncDisposable
         yield return data;
     }
 
-    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer)
+    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer) => StoredDocuments(storeName, document =>
+        document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer);
+
+    private IReadOnlyList<JsonElement> StoredDocuments(string storeName, Func<JsonElement, bool> matches)
     {
         var store = Sidecar.Dapr.Store(storeName);
         return store.Keys
             .Select(key => store.Get(key))
             .Where(item => item is not null)
             .Select(item => JsonSerializer.Deserialize<JsonElement>(item!.Value))
-            .Where(document => document.ValueKind == JsonValueKind.Object
-                && document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer)
+            .Where(document => document.ValueKind == JsonValueKind.Object && matches(document))
             .ToList();
     }
 }
