@@ -41,6 +41,8 @@ public sealed record BenchArguments(BenchmarkPlan Plan, string? ReportPath, stri
         }
 
         var docs = Path.Combine(RepositoryRoot(), "docs");
+        report = report is null ? null : Path.GetFullPath(report);
+        markdown = markdown is null ? null : Path.GetFullPath(markdown);
         return quick
             ? new(BenchmarkPlan.Quick, report, markdown, null)
             : new(BenchmarkPlan.Full, report ?? Path.Combine(docs, "benchmarks.json"), markdown ?? Path.Combine(docs, "benchmarks.md"), null);

@@ -32,8 +32,8 @@ public sealed record BenchmarkPlan
     /// <summary>How long orders get to settle after a run before the stragglers count as unsettled.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Units of the hot SKU: more than any run can sell, so that it measures placements, not refusals.</summary>
-    public int HotSkuUnits { get; init; } = 10_000_000;
+    /// <summary>Units of the hot SKU: more than any run can sell (and the most inventory takes), so that it measures placements, not refusals.</summary>
+    public int HotSkuUnits { get; init; } = 1_000_000;
 
     public static BenchmarkPlan Full { get; } = new()
     {

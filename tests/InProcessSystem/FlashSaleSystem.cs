@@ -209,14 +209,25 @@ public class FlashSaleSystem : IAsyncDisposable
 
     public virtual async ValueTask DisposeAsync()
     {
-        // Deliveries stop first, so no host is asked anything while it shuts down.
-        await Sidecar.DisposeAsync();
-        foreach (var host in new IAsyncDisposable[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        // Deliveries stop first, so no host is asked anything while it shuts down. A start that failed half-way
+        // leaves some of these unset; whatever did start is stopped.
+        if (Sidecar is not null)
         {
-            await host.DisposeAsync();
+            await Sidecar.DisposeAsync();
         }
 
-        await Actors.DisposeAsync();
+        foreach (var host in new IAsyncDisposable?[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+        }
+
+        if (Actors is not null)
+        {
+            await Actors.DisposeAsync();
+        }
     }
 
     private ServiceHost<OrderingAssemblyMarker> StartOrdering(Uri? address) => ServiceHost<OrderingAssemblyMarker>.Start("ordering", Sidecar.Dapr, new HostSetup
