@@ -9,6 +9,9 @@ public static class BenchmarkRun
 
     public static async Task<Outcome> RunAsync(BenchmarkPlan plan, ProgressView view, CancellationToken cancellationToken)
     {
+        // The services start as the tests start them (WebApplicationFactory), which finds each one's content root through
+        // MvcTestingAppManifest.json in the current directory: the build output's. The output paths are absolute.
+        Directory.SetCurrentDirectory(AppContext.BaseDirectory);
         var startedAt = DateTimeOffset.UtcNow;
         var loadAtStart = Machine.LoadAverage();
         var started = TimeProvider.System.GetTimestamp();

@@ -9,9 +9,6 @@ if (arguments.Problem is { } problem)
     return 2;
 }
 
-// The services start as the tests start them (WebApplicationFactory), which finds each one's content root through
-// MvcTestingAppManifest.json in the current directory: the build output's. Paths were made absolute above.
-Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, press) => { press.Cancel = true; stop.Cancel(); };
 var view = new ProgressView(AnsiConsole.Console);
