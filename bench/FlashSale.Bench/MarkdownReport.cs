@@ -79,7 +79,7 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine("## Before and after (issue 10)");
         text.AppendLine();
-        text.AppendLine("\"Before\" is issue 9's measurement with wrk on this machine (everything in one process, 32 connections, 15 s per run), before the ceilings were removed. \"This run\" is the table above: the same machine and system, driven by loadgen's engine instead of wrk.");
+        text.AppendLine("\"Before\" is issue 9's measurement with wrk on this machine (everything in one process, 32 connections, 15 s per run), before the ceilings were removed (issue 9 does not say how loaded the machine was then). \"This run\" is the table above: the same machine and system, driven by loadgen's engine instead of wrk, under the load given under Machine.");
         text.AppendLine();
         text.AppendLine("| figure | before | this run | issue 10's target |");
         text.AppendLine("| --- | --- | --- | --- |");
@@ -108,6 +108,11 @@ public static class MarkdownReport
     public static IReadOnlyList<string> Analysis(BenchmarkReport report)
     {
         var lines = new List<string>();
+        if (Overloaded(report.Machine) is { } load)
+        {
+            lines.Add(Invariant($"The machine was loaded beyond its {report.Machine.Cores} cores during this run (load average {load} at the start, {report.Machine.LoadAverageAtEnd} at the end): every rate here is depressed and the tails stretched. Compare within the run (× kestrel, none against modelled), not with figures from a quiet machine."));
+        }
+
         var modelled = report.Results.Where(result => result.Timing == "modelled").ToList();
         var behind = modelled.Where(result => result.OfferedPerSecond is > 0)
             .OrderBy(result => result.AchievedPerSecond / result.OfferedPerSecond!.Value)
@@ -116,6 +121,7 @@ public static class MarkdownReport
         {
             var share = behind.AchievedPerSecond / behind.OfferedPerSecond!.Value;
             lines.Add(Invariant($"Against an offered rate, **{behind.Workload}** is furthest behind: {behind.AchievedPerSecond:N1}/s answered of {behind.OfferedPerSecond:N0}/s offered ({share:P0}), placement p50 {behind.P50Ms:N0} ms and p99 {behind.P99Ms:N0} ms, orders settled at p99 {Optional(behind.SettleP99Ms, "N0")} ms ({(behind.SettleP99Ms <= 5000 ? "within" : "beyond")} issue 10's 5 s)."));
+            lines.Add(Why(behind));
         }
 
         // The maximum-throughput workloads have no offered rate: what the model costs each is its rate without the model over its rate with it.
@@ -154,6 +160,35 @@ public static class MarkdownReport
 
         return lines;
     }
+
+    /// <summary>What the answers of a workload that fell behind say: who refused, and whether orders kept up.</summary>
+    private static string Why(WorkloadResult behind)
+    {
+        var total = Math.Max(1, behind.Answers.Values.Sum());
+        double Share(string status) => behind.Answers.GetValueOrDefault(status) / (double)total;
+        var shed = Share("429") + Share("503") + Share("no answer");
+        var why = new List<string>
+        {
+            Invariant($"Its {total:N0} placement answers were {string.Join(", ", behind.Answers.OrderByDescending(answer => answer.Value).Select(answer => $"{answer.Key} × {answer.Value:N0}"))}."),
+        };
+        why.Add(shed >= 0.5
+            ? Invariant($"{shed:P0} of them turned buyers away for now (429/503/no answer): placements queued behind each other until the gateway's placement limit shed them, and each buyer's retries after Retry-After added to the load. The system took fewer placements per second than were offered, so the schedule's buyers waited: that is the placement p50.")
+            : Invariant($"Only {shed:P0} of them turned buyers away for now (429/503/no answer)."));
+        if (behind.Unsettled is > 0)
+        {
+            why.Add(Invariant($"{behind.Unsettled:N0} orders were not seen Confirmed or Cancelled in time: the events that move an order on (and the read side its buyers poll) fell behind the placements."));
+        }
+
+        return string.Join(" ", why);
+    }
+
+    /// <summary>The start's 1-minute load average when it exceeds the cores, else null.</summary>
+    private static string? Overloaded(MachineInfo machine) =>
+        machine.LoadAverageAtStart is { } load
+        && double.TryParse(load.Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var oneMinute)
+        && oneMinute > machine.Cores
+            ? load
+            : null;
 
     private static string[] AfterFigures(BenchmarkReport report)
     {
