@@ -38,7 +38,7 @@ public static class ProductsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var found = await store.ListAsync(page, pageSize, cancellationToken);
+        var found = await store.ListAsync(Paging.Offset(page, pageSize), pageSize, cancellationToken);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new ProductListResponse(
             page, pageSize, found.TotalCount, found.Items.Select(stored => ProductSummary.From(stored.Product, now)).ToList()));
