@@ -90,7 +90,7 @@ public sealed class AuthorizationTests(CatalogFactory factory) : IClassFixture<C
         "DELETE product" => CatalogHttp.Delete($"/products/{sku}", etag),
         "PUT sale" => CatalogHttp.Put($"/products/{sku}/sale", new
         {
-            salePrice = 40m, startsAt = CatalogFactory.Start, endsAt = CatalogFactory.Start.AddHours(2), unitsAllocated = 5,
+            salePrice = 40m, startsAt = CatalogFactory.Start, endsAt = CatalogFactory.Start.AddHours(2),
         }, etag),
         "DELETE sale" => CatalogHttp.Delete($"/products/{sku}/sale", etag),
         _ => throw new ArgumentOutOfRangeException(nameof(write)),
