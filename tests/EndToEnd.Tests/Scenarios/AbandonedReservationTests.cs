@@ -32,7 +32,7 @@ public sealed class AbandonedReservationTests(SystemFixture system)
             system.ActorClock.Advance(SystemFixture.ReservationTimeout - TimeSpan.FromSeconds(1));
             await system.Actors.FireDueRemindersAsync(cancellation);
             Assert.Equal(new StockLevels(sku, 1, 2, 0), await admin.GetStockAsync(sku));
-            Assert.Equal("AwaitingPayment", (await system.WriteModelOrderAsync(order.Id)).Status);
+            Assert.Equal("AwaitingPayment", system.WriteModelOrder(order.Id).Status);
 
             // The first sweep after it expires the reservation.
             system.ActorClock.Advance(SystemFixture.SweepInterval + TimeSpan.FromSeconds(1));
@@ -61,7 +61,7 @@ public sealed class AbandonedReservationTests(SystemFixture system)
         await system.SettleAsync();
         Assert.Single(system.PaymentProvider.ChargesFor(order.Id));
         Assert.Single(system.PaymentProvider.RefundsFor(order.Id));
-        Assert.Equal("Cancelled", (await system.WriteModelOrderAsync(order.Id)).Status);
+        Assert.Equal("Cancelled", system.WriteModelOrder(order.Id).Status);
         Assert.Equal("Cancelled", refunded!.Status);
         Assert.Equal(new StockLevels(sku, 3, 0, 0), await admin.GetStockAsync(sku));
         Assert.Empty(system.DeadLettersAbout(order.Id));
