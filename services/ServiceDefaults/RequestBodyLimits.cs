@@ -71,6 +71,9 @@ internal static class RequestBodyLimits
     {
         context.Response.Clear();
         context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        // The rest of the body is not wanted: closing spares reading it, which the server would otherwise do to keep
+        // the connection (and, past the limit, fail doing so before the answer is out).
+        context.Response.Headers.Connection = "close";
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
