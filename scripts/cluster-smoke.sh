@@ -98,7 +98,7 @@ etag=$(curl -sS --max-time 15 -o /dev/null -D - "$url/api/catalog/products/$sku"
 [ -n "$etag" ] || failed "GET /api/catalog/products/$sku returned no ETag"
 response=$(http -X PUT "$url/api/catalog/products/$sku/sale" -H "Authorization: Bearer $admin" -H "If-Match: $etag" \
   -H 'Content-Type: application/json' \
-  -d "{\"salePrice\":5.00,\"startsAt\":\"$(date -u +%FT%TZ)\",\"endsAt\":\"2099-01-01T00:00:00Z\",\"unitsAllocated\":10}")
+  -d "{\"salePrice\":5.00,\"startsAt\":\"$(date -u +%FT%TZ)\",\"endsAt\":\"2099-01-01T00:00:00Z\"}")
 [[ "$(status_of "$response")" =~ ^20[01]$ ]] || failed "scheduling the sale answered $(status_of "$response"): $(body_of "$response")"
 response=$(http -X PUT "$url/api/inventory/stock/$sku" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d '{"available":10}')

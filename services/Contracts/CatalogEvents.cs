@@ -16,11 +16,12 @@ public sealed record ProductDeleted(string Sku, long Version, DateTimeOffset Occ
 
 /// <summary>
 /// A flash sale was scheduled or rescheduled for a SKU. <paramref name="PerCustomerLimit"/> (added later, so optional)
-/// is the most units one customer may buy in it.
+/// is the most units one customer may buy in it. How many units the sale sells is inventory's stock alone (ADR 0017);
+/// events published before carry an <c>unitsAllocated</c> member, which subscribers ignore.
 /// </summary>
 [CloudEventType("flashsale.catalog.sale-scheduled.v1", Topics.Catalog)]
 public sealed record SaleScheduled(
-    string Sku, decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated,
+    string Sku, decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt,
     long Version, DateTimeOffset OccurredAt, int? PerCustomerLimit = null) : IIntegrationEvent
 {
     public string PartitionKey => Sku;

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -38,18 +39,32 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            // The gateway says where a request came in (host, scheme, and the prefix such as /api/orders it removed),
+            // so links a backend writes (Location, the discovery document) resolve for the caller. Only the gateway
+            // can call a backend (an Istio AuthorizationPolicy), the trust the gateway's user headers rely on already.
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedPrefix;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+        });
         return builder;
     }
 
-    /// <summary>Exception handling as ProblemDetails, <c>/healthz</c>, <c>/readyz</c> and the OpenAPI document.</summary>
+    /// <summary>
+    /// The gateway's forwarded host, scheme and prefix; exception handling as ProblemDetails; request body limits;
+    /// <c>/healthz</c>, <c>/readyz</c> and the OpenAPI document.
+    /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSerilogRequestLogging(options =>
             options.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
                 ? Serilog.Events.LogEventLevel.Error
                 : IsProbe(http) ? Serilog.Events.LogEventLevel.Verbose : Serilog.Events.LogEventLevel.Information);
+        app.Use(RequestBodyLimits.EnforceAsync);
 
         // Liveness only says the process is responsive; it must not depend on the sidecar or a restart loop follows.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => !check.Tags.Contains(HealthCheckTags.Readiness) });

@@ -15,5 +15,5 @@ app.UseAuthentication();
 // requests are limited too.
 app.UseRateLimiter();
 app.UseAuthorization();
-app.MapReverseProxy();
+app.MapBackendProxy();
 app.Run();

@@ -30,6 +30,35 @@ public sealed class ForwardedHeaderTests(GatewayFixture fixture)
         Assert.Equal(["customer"], echo.Header("X-User-Roles"));
     }
 
+    [Theory]
+    [InlineData("GET", "/api/catalog/products", null, "/api/catalog")]
+    [InlineData("POST", "/api/orders", "alice", "/api")]
+    [InlineData("GET", "/api/auth/.well-known/openid-configuration", null, "/api/auth")]
+    public async Task The_backend_learns_the_public_host_and_the_prefix_the_route_removed_not_a_spoofed_one(
+        string method, string path, string? caller, string prefix)
+    {
+        var token = caller is null ? null : await fixture.TokenForAsync(DemoUser.Alice);
+        var request = GatewayRequests.Request(new HttpMethod(method), path, token)
+            .WithHeader("X-Forwarded-Prefix", "/evil")
+            .WithHeader("X-Forwarded-Host", "evil.example");
+        request.Headers.Host = "shop.example:8443";
+
+        var echo = await (await fixture.Gateway.SendAsync(request)).EchoAsync();
+
+        Assert.Equal([prefix], echo.Header("X-Forwarded-Prefix"));
+        Assert.Equal(["shop.example:8443"], echo.Header("X-Forwarded-Host"));
+    }
+
+    [Fact]
+    public async Task A_route_that_rewrites_the_whole_path_forwards_no_prefix()
+    {
+        var request = GatewayRequests.Request(HttpMethod.Post, "/api/auth/register").WithHeader("X-Forwarded-Prefix", "/evil");
+
+        var echo = await (await fixture.Gateway.SendAsync(request)).EchoAsync();
+
+        Assert.Empty(echo.Header("X-Forwarded-Prefix"));
+    }
+
     [Fact]
     public async Task An_admin_is_forwarded_with_the_admin_role()
     {

@@ -10,6 +10,7 @@ public sealed class RoutingTests(GatewayFixture fixture)
     {
         // method, gateway path, caller, backend it must reach, path and query the backend must see
         { "POST", "/api/auth/token", null, "identity", "/connect/token" },
+        { "POST", "/api/auth/connect/token", null, "identity", "/connect/token" },
         { "POST", "/api/auth/register", null, "identity", "/register" },
         { "GET", "/api/auth/.well-known/openid-configuration", null, "identity", "/.well-known/openid-configuration" },
         { "GET", "/api/auth/.well-known/jwks.json", null, "identity", "/.well-known/jwks.json" },

@@ -24,6 +24,22 @@ public sealed class DiscoveryTests(IdentityFactory identity) : IClassFixture<Ide
     }
 
     [Fact]
+    public async Task Read_through_the_gateway_the_endpoints_are_its_public_ones_and_the_issuer_stays_the_tokens()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/openid-configuration")
+        {
+            Headers = { { "X-Forwarded-Host", "shop.example" }, { "X-Forwarded-Proto", "https" }, { "X-Forwarded-Prefix", "/api/auth" } },
+        };
+
+        var response = await identity.CreateClient().SendAsync(request, TestContext.Current.CancellationToken);
+
+        var document = await response.ReadJsonAsync();
+        Assert.Equal("http://identity", document.GetProperty("issuer").GetString());
+        Assert.Equal("https://shop.example/api/auth/.well-known/jwks.json", document.GetProperty("jwks_uri").GetString());
+        Assert.Equal("https://shop.example/api/auth/connect/token", document.GetProperty("token_endpoint").GetString());
+    }
+
+    [Fact]
     public async Task The_key_set_publishes_only_the_public_key_under_the_kid_tokens_carry()
     {
         var client = identity.CreateClient();

@@ -10,6 +10,18 @@ public sealed class TokenEndpointTests(IdentityFactory identity) : IClassFixture
     private readonly HttpClient _client = identity.CreateClient();
 
     [Fact]
+    public async Task A_sign_in_over_4_KiB_is_a_413_problem()
+    {
+        var body = $$"""{"username":"{{DemoUsers.Bob.UserName}}","password":"{{new string('x', 4 * 1024)}}"}""";
+
+        var response = await identity.CreateClient().PostAsync("/connect/token",
+            new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task A_form_login_returns_a_15_minute_bearer_token_that_validates_against_the_published_keys()
     {
         var response = await _client.PostFormAsync(

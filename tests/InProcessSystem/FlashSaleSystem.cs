@@ -172,9 +172,6 @@ public class FlashSaleSystem : IAsyncDisposable
 
     // ---- what an operator can look at
 
-    /// <summary>A client of ordering itself, as an operator inside the mesh calls it with <paramref name="role"/>.</summary>
-    public HttpClient OrderingClientAs(string user, string role) => _ordering.CreateClientAs(user, role);
-
     /// <summary>The orders ordering stored for <paramref name="customer"/>, read straight from <c>orders-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredOrdersOf(string customer) => StoredDocumentsOf("orders-store", customer);
 

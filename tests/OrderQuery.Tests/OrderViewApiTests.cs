@@ -176,6 +176,26 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         Assert.Equal(["page", "pageSize"], problem!.Errors.Keys.Order());
     }
 
+    [Theory]
+    [InlineData("?page=2147483647")]
+    [InlineData("?page=107374184&pageSize=20")]
+    [InlineData("?page=21474838&pageSize=100")]
+    public async Task A_page_beyond_what_can_be_counted_is_a_validation_problem_not_the_first_page(string query)
+    {
+        var story = OrderStory.New(customerId: $"customer-{Guid.NewGuid():N}");
+        await DeliverAsync(story.Placed);
+        var customer = factory.CreateClientAs(story.CustomerId, "customer");
+
+        var response = await customer.GetAsync($"/orders{query}", Cancellation);
+        var lastPage = await customer.GetFromJsonAsync<OrderPage>("/orders?page=107374183&pageSize=20", ApiJson.Options, Cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<HttpValidationProblemDetails>(ApiJson.Options, Cancellation);
+        Assert.Equal(["page"], problem!.Errors.Keys);
+        Assert.Empty(lastPage!.Items);
+    }
+
     [Fact]
     public async Task The_openapi_document_describes_the_read_api()
     {

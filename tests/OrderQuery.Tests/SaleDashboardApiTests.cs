@@ -82,14 +82,32 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
     public async Task The_overview_lists_every_sku_with_its_sale()
     {
         var sku = NewSku();
-        var sale = new SaleScheduled(sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(2), 500, 2, Events.Start);
+        var sale = new SaleScheduled(sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(2), 2, Events.Start);
 
         await DeliverAsync(Events.ProductUpdated("Flash Hoodie", 1, sku), sale);
         var overview = await factory.CreateAdmin().GetFromJsonAsync<SalesDashboard>("/dashboard/sales", ApiJson.Options, Cancellation);
 
         var figures = Assert.Single(overview!.Skus, s => s.Sku == sku);
-        Assert.Equal(("Flash Hoodie", 500, 9.99m), (figures.ProductName, figures.Sale!.UnitsAllocated, figures.Sale.SalePrice));
+        Assert.Equal(("Flash Hoodie", 9.99m), (figures.ProductName, figures.Sale!.SalePrice));
         Assert.Equal(0, figures.UnitsSold);
+    }
+
+    [Fact]
+    public async Task A_product_deleted_and_created_again_shows_no_old_sale_until_its_new_one()
+    {
+        var sku = NewSku();
+        await DeliverAsync(
+            Events.ProductUpdated("Flash Hoodie", 1, sku),
+            new SaleScheduled(sku, 9.99m, "EUR", Events.Start, Events.Start.AddDays(7), 2, Events.Start),
+            new ProductDeleted(sku, 3, Events.Start),
+            Events.ProductUpdated("Flash Hoodie", 4, sku));
+
+        var recreated = await GetFiguresAsync(sku);
+        await DeliverAsync(new SaleScheduled(sku, 7.50m, "EUR", Events.Start.AddDays(1), Events.Start.AddDays(2), 5, Events.Start));
+        var newSale = await GetFiguresAsync(sku);
+
+        Assert.Equal((false, null, false), (recreated.ProductDeleted, recreated.Sale, recreated.SaleCancelled));
+        Assert.Equal((7.50m, Events.Start.AddDays(1)), (newSale.Sale!.SalePrice, newSale.Sale.StartsAt));
     }
 
     [Fact]

@@ -38,7 +38,7 @@ public class SaleDashboardProjectionTests
     [Fact]
     public void A_deleted_product_and_a_cancelled_sale_are_flagged_and_keep_what_was_known()
     {
-        var scheduled = new SaleScheduled(Events.Sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(1), 100, 3, Events.Start);
+        var scheduled = new SaleScheduled(Events.Sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(1), 3, Events.Start);
         var dashboard = SaleDashboardProjection.Apply(null, Events.ProductUpdated("Tee", 1))!;
         dashboard = SaleDashboardProjection.Apply(dashboard, scheduled)!;
         dashboard = SaleDashboardProjection.Apply(dashboard, new SaleCancelled(Events.Sku, 4, Events.Start))!;
@@ -46,7 +46,22 @@ public class SaleDashboardProjectionTests
 
         Assert.True(dashboard.SaleCancelled);
         Assert.True(dashboard.ProductDeleted);
-        Assert.Equal(("Tee", 100), (dashboard.ProductName, dashboard.Sale!.UnitsAllocated));
+        Assert.Equal(("Tee", 9.99m), (dashboard.ProductName, dashboard.Sale!.SalePrice));
         Assert.Null(SaleDashboardProjection.Apply(dashboard, scheduled));
+    }
+
+    [Fact]
+    public void A_delete_ends_the_sale_even_when_the_re_creation_overtook_it()
+    {
+        var oldSale = new SaleScheduled(Events.Sku, 9.99m, "EUR", Events.Start, Events.Start.AddHours(1), 2, Events.Start);
+        var dashboard = SaleDashboardProjection.Apply(null, Events.ProductUpdated("Tee", 1))!;
+        dashboard = SaleDashboardProjection.Apply(dashboard, oldSale)!;
+        dashboard = SaleDashboardProjection.Apply(dashboard, Events.ProductUpdated("Tee again", 4))!;
+        dashboard = SaleDashboardProjection.Apply(dashboard, new ProductDeleted(Events.Sku, 3, Events.Start))!;
+
+        Assert.Null(dashboard.Sale);
+        Assert.Equal(("Tee again", false), (dashboard.ProductName, dashboard.ProductDeleted));
+        Assert.Null(SaleDashboardProjection.Apply(dashboard, oldSale));
+        Assert.Null(SaleDashboardProjection.Apply(dashboard, new ProductDeleted(Events.Sku, 3, Events.Start)));
     }
 }

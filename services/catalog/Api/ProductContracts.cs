@@ -13,9 +13,9 @@ public sealed record UpdateProductRequest(string? Name, string? Description, dec
     public ProductDraft ToDraft(string sku) => new(sku, Name, Description, Price, Currency);
 }
 
-public sealed record ScheduleSaleRequest(decimal? SalePrice, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? UnitsAllocated, int? PerCustomerLimit = null)
+public sealed record ScheduleSaleRequest(decimal? SalePrice, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, int? PerCustomerLimit = null)
 {
-    public SaleDraft ToDraft() => new(SalePrice, StartsAt, EndsAt, UnitsAllocated, PerCustomerLimit);
+    public SaleDraft ToDraft() => new(SalePrice, StartsAt, EndsAt, PerCustomerLimit);
 }
 
 /// <summary>A product as customers see it now: <see cref="EffectivePrice"/> is what they would pay per unit.</summary>
@@ -28,10 +28,10 @@ public sealed record ProductResponse(
         product.EffectivePriceAt(now), product.IsOnSaleAt(now), SaleResponse.From(product.Sale, now), version);
 }
 
-public sealed record SaleResponse(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated, SaleState State, int? PerCustomerLimit)
+public sealed record SaleResponse(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, SaleState State, int? PerCustomerLimit)
 {
     public static SaleResponse? From(Sale? sale, DateTimeOffset now) =>
-        sale is null ? null : new(sale.SalePrice, sale.StartsAt, sale.EndsAt, sale.UnitsAllocated, sale.StateAt(now), sale.PerCustomerLimit);
+        sale is null ? null : new(sale.SalePrice, sale.StartsAt, sale.EndsAt, sale.StateAt(now), sale.PerCustomerLimit);
 }
 
 public sealed record ProductSummary(string Sku, string Name, decimal Price, string Currency, decimal EffectivePrice, bool OnSale)

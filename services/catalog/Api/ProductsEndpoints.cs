@@ -14,15 +14,18 @@ public static class ProductsEndpoints
 {
     public const int MaxPageSize = 100;
 
+    /// <summary>A product's details; its description is free text, so a little more than other bodies.</summary>
+    public const long MaxProductBodyBytes = 32 * RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapProductsEndpoints(this IEndpointRouteBuilder app)
     {
         var products = app.MapGroup("/products").WithTags("Products");
         products.MapGet("/", ListAsync).AllowAnonymous();
         products.MapGet("/{sku}", GetAsync).AllowAnonymous()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        products.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin)
+        products.MapPost("/", CreateAsync).RequireAuthorization(Roles.Admin).WithRequestBodyLimit(MaxProductBodyBytes)
             .ProducesProblem(StatusCodes.Status409Conflict);
-        products.MapPut("/{sku}", UpdateAsync).RequireAuthorization(Roles.Admin)
+        products.MapPut("/{sku}", UpdateAsync).RequireAuthorization(Roles.Admin).WithRequestBodyLimit(MaxProductBodyBytes)
             .ProducesChangeProblems();
         products.MapDelete("/{sku}", DeleteAsync).RequireAuthorization(Roles.Admin)
             .ProducesChangeProblems();
@@ -38,7 +41,7 @@ public static class ProductsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var found = await store.ListAsync(page, pageSize, cancellationToken);
+        var found = await store.ListAsync(Paging.Offset(page, pageSize), pageSize, cancellationToken);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new ProductListResponse(
             page, pageSize, found.TotalCount, found.Items.Select(stored => ProductSummary.From(stored.Product, now)).ToList()));
@@ -60,8 +63,8 @@ public static class ProductsEndpoints
         CreateProductRequest request, ProductCatalog catalog, TimeProvider clock, HttpResponse response, CancellationToken cancellationToken) =>
         await catalog.CreateAsync(request.ToDraft(), cancellationToken) switch
         {
-            // Relative to the request URL, so it also resolves right behind the gateway, which serves /api/catalog/products.
-            WriteResult.Saved saved => TypedResults.Created($"products/{saved.Product.Sku}", saved.ToResponse(response, clock)),
+            WriteResult.Saved saved => TypedResults.Created(
+                PublicPaths.For(response.HttpContext.Request, $"/products/{saved.Product.Sku}"), saved.ToResponse(response, clock)),
             WriteResult.Invalid invalid => TypedResults.ValidationProblem(invalid.Errors),
             var other => other.ToProblem(),
         };

@@ -11,10 +11,12 @@ namespace FlashSale.Catalog.Api;
 /// </summary>
 public static class SalesEndpoints
 {
+    public const long MaxSaleBodyBytes = 4 * RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapSalesEndpoints(this IEndpointRouteBuilder app)
     {
         var sale = app.MapGroup("/products/{sku}/sale").WithTags("Flash sales").RequireAuthorization(Roles.Admin);
-        sale.MapPut("/", ScheduleAsync).ProducesChangeProblems();
+        sale.MapPut("/", ScheduleAsync).WithRequestBodyLimit(MaxSaleBodyBytes).ProducesChangeProblems();
         sale.MapDelete("/", CancelAsync).ProducesChangeProblems();
         return app;
     }

@@ -145,7 +145,7 @@ public sealed class ProductCatalog(ProductStore store, IEventPublisher events, T
     private SaleScheduled SaleScheduledEvent(Product product, long version)
     {
         var sale = product.Sale!;
-        return new(product.Sku, sale.SalePrice, product.Currency, sale.StartsAt, sale.EndsAt, sale.UnitsAllocated, version, clock.GetUtcNow(),
+        return new(product.Sku, sale.SalePrice, product.Currency, sale.StartsAt, sale.EndsAt, version, clock.GetUtcNow(),
             sale.PerCustomerLimit);
     }
 }

@@ -89,22 +89,13 @@ public static partial class CatalogRules
             errors.Add("endsAt", "must be in the future");
         }
 
-        if (draft.UnitsAllocated is null)
-        {
-            errors.Add("unitsAllocated", "is required");
-        }
-        else if (draft.UnitsAllocated <= 0)
-        {
-            errors.Add("unitsAllocated", "must be greater than 0");
-        }
-
         if (draft.PerCustomerLimit is < 1 or > Sale.MaxPerCustomerLimit)
         {
             errors.Add("perCustomerLimit", $"must be between 1 and {Sale.MaxPerCustomerLimit}, or left out for no limit");
         }
 
         return errors.IsEmpty
-            ? Validated<Sale>.Valid(new Sale(draft.SalePrice!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value, draft.UnitsAllocated!.Value, draft.PerCustomerLimit))
+            ? Validated<Sale>.Valid(new Sale(draft.SalePrice!.Value, draft.StartsAt!.Value, draft.EndsAt!.Value, draft.PerCustomerLimit))
             : Validated<Sale>.Invalid(errors.ToDictionary());
     }
 

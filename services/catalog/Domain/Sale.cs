@@ -2,10 +2,10 @@ namespace FlashSale.Catalog.Domain;
 
 /// <summary>
 /// A flash sale of one product: <see cref="SalePrice"/> instead of the regular price inside [<see cref="StartsAt"/>,
-/// <see cref="EndsAt"/>). <see cref="UnitsAllocated"/> is informational here; inventory enforces how many are sold.
+/// <see cref="EndsAt"/>). How many units it sells is inventory's stock alone (ADR 0017).
 /// <see cref="PerCustomerLimit"/>, when set, is the most units one customer may buy in this sale (against scalpers).
 /// </summary>
-public sealed record Sale(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated, int? PerCustomerLimit = null)
+public sealed record Sale(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int? PerCustomerLimit = null)
 {
     /// <summary>The most a per-customer limit may be; beyond, it limits nothing a flash sale cares about.</summary>
     public const int MaxPerCustomerLimit = 1_000;

@@ -36,7 +36,7 @@ internal sealed class DemoCatalogSeeder(ProductCatalog catalog, DaprClient dapr,
                 if (result is WriteResult.Saved { Product.Sku: SaleSku, ETag: { } etag })
                 {
                     var now = clock.GetUtcNow();
-                    result = await catalog.ScheduleSaleAsync(SaleSku, etag, new SaleDraft(99.00m, now, now.AddDays(7), 50), stoppingToken);
+                    result = await catalog.ScheduleSaleAsync(SaleSku, etag, new SaleDraft(99.00m, now, now.AddDays(7)), stoppingToken);
                 }
 
                 logger.LogInformation("Demo product {Sku}: {Result}", draft.Sku, result.GetType().Name);

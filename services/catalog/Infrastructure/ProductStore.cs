@@ -54,11 +54,10 @@ public sealed class ProductStore(DaprClient dapr)
             .ToDictionary(stored => stored.Product.Sku, StringComparer.Ordinal);
     }
 
-    public async Task<ProductPage> ListAsync(int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<ProductPage> ListAsync(int offset, int pageSize, CancellationToken cancellationToken)
     {
         var (index, _) = await ReadIndexAsync(cancellationToken);
-        var offset = (long)(page - 1) * pageSize;
-        var skus = offset < index.Skus.Count ? index.Skus.Skip((int)offset).Take(pageSize).ToList() : [];
+        var skus = index.Skus.Skip(offset).Take(pageSize).ToList();
         var products = await FindManyAsync(skus, cancellationToken);
 
         // A product deleted between the two reads is missing here: that page is one short, never wrong.

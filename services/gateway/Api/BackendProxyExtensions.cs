@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using FlashSale.Gateway.Infrastructure;
 using FlashSale.ServiceDefaults;
+using Microsoft.AspNetCore.HttpOverrides;
 using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace FlashSale.Gateway.Api;
 
@@ -17,9 +19,58 @@ public static class BackendProxyExtensions
     {
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection(Section))
-            .AddTransforms(transforms => transforms.RequestTransforms.Add(new ForwardedUserTransform()));
+            .AddTransforms(transforms =>
+            {
+                AddForwardedHeaders(transforms);
+                transforms.RequestTransforms.Add(new ForwardedUserTransform());
+            });
+        // The gateway is the edge: it writes the forwarded host and prefix and believes none sent to it. Only the
+        // scheme comes from the ingress, which terminates TLS and sets X-Forwarded-Proto from the client's connection.
+        builder.Services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedProto);
         return builder;
     }
+
+    /// <summary>
+    /// The proxy's routes. A route's <c>MaxRequestBodySize</c> becomes its <see cref="RequestBodyLimit"/>, so a larger
+    /// body is refused with 413 problem+json before anything is forwarded, as the backends refuse it.
+    /// </summary>
+    public static WebApplication MapBackendProxy(this WebApplication app)
+    {
+        app.MapReverseProxy().ConfigureEndpoints((endpoint, route) =>
+        {
+            if (route.MaxRequestBodySize is >= 0 and var bytes)
+            {
+                endpoint.WithRequestBodyLimit(bytes);
+            }
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// The X-Forwarded-For, -Proto and -Host defaults, and as X-Forwarded-Prefix the prefix the route removes (e.g.
+    /// <c>/api/catalog</c>), so that a backend's links resolve through the gateway; a route that rewrites the whole
+    /// path sends none. YARP's default prefix would be the gateway's PathBase, which is always empty here.
+    /// </summary>
+    private static void AddForwardedHeaders(TransformBuilderContext transforms)
+    {
+        transforms.UseDefaultForwarders = false;
+        transforms.AddXForwardedFor();
+        transforms.AddXForwardedProto();
+        transforms.AddXForwardedHost();
+        var removedPrefix = transforms.Route.Transforms?
+            .Select(transform => transform.GetValueOrDefault("PathRemovePrefix"))
+            .FirstOrDefault(prefix => prefix is not null);
+        if (removedPrefix is null)
+        {
+            transforms.AddRequestHeaderRemove(ForwardedPrefixHeader);
+        }
+        else
+        {
+            transforms.AddRequestHeader(ForwardedPrefixHeader, removedPrefix, append: false);
+        }
+    }
+
+    private const string ForwardedPrefixHeader = "X-Forwarded-Prefix";
 }
 
 /// <summary>

@@ -19,7 +19,9 @@ public static class DiscoveryEndpoints
         var wellKnown = app.MapGroup("/.well-known").WithTags("Discovery");
         wellKnown.MapGet("/openid-configuration", (HttpRequest request, IOptions<IdentityOptions> options) =>
             {
-                // Endpoints are addressed the way this request reached us, e.g. http://identity:8080 in the cluster.
+                // Endpoints are addressed the way this request reached us: http://identity:8080 for the gateway's own
+                // key fetch, the public host and /api/auth through the gateway (its X-Forwarded-* headers). The issuer
+                // is not an address but the name tokens carry as iss, the same however the document is read.
                 var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}";
                 return TypedResults.Ok(new DiscoveryDocument(
                     Issuer: options.Value.Issuer,

@@ -1,4 +1,5 @@
 using FlashSale.Identity.Application;
+using FlashSale.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Identity.Api;
@@ -9,10 +10,13 @@ namespace FlashSale.Identity.Api;
 /// </summary>
 public static class RegistrationEndpoints
 {
+    public const long MaxBodyBytes = 4 * RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapRegistrationEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/register", RegisterAsync)
             .WithName("Register")
+            .WithRequestBodyLimit(MaxBodyBytes)
             .WithTags("Registration")
             .WithSummary("Creates a customer account; sign in afterwards with POST /connect/token")
             .Accepts<SignUpRequest>("application/json")

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using FlashSale.Identity.Domain;
 using FlashSale.Identity.Application;
 using FlashSale.Identity.Infrastructure;
+using FlashSale.ServiceDefaults;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Identity.Api;
@@ -13,10 +14,13 @@ namespace FlashSale.Identity.Api;
 /// </summary>
 public static class TokenEndpoints
 {
+    public const long MaxBodyBytes = 4 * RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", IssueTokenAsync)
             .WithName("IssueToken")
+            .WithRequestBodyLimit(MaxBodyBytes)
             .WithTags("Token")
             .WithSummary("Exchanges a user name and password for a 15-minute access token")
             .Accepts<PasswordLogin>("application/json", "application/x-www-form-urlencoded")

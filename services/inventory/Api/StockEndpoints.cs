@@ -11,10 +11,12 @@ namespace FlashSale.Inventory.Api;
 /// <summary>The admin API over the stock actors. Calls go through the Dapr sidecar, as every other actor call does.</summary>
 public static class StockEndpoints
 {
+    public const long MaxBodyBytes = 4 * RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapStockEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var stock = endpoints.MapGroup("/stock").RequireAuthorization(Roles.Admin).WithTags("Stock");
-        stock.MapPut("/{sku}", SetStock).WithSummary("Sets the units free for sale; reserved and sold units are kept.");
+        stock.MapPut("/{sku}", SetStock).WithRequestBodyLimit(MaxBodyBytes).WithSummary("Sets the units free for sale; reserved and sold units are kept.");
         stock.MapGet("/{sku}", GetStock).WithSummary("The SKU's available, reserved and sold units (zero if never stocked).");
         return endpoints;
     }

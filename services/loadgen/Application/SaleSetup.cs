@@ -49,7 +49,6 @@ public static class SaleSetup
         GatewayClient gateway, string token, LoadOptions options, TimeProvider clock, CancellationToken cancellationToken)
     {
         var sku = $"{options.SkuPrefix}-{Guid.NewGuid().ToString("N")[..8]}".ToUpperInvariant();
-        var units = options.Units ?? DefaultUnits;
         var created = await gateway.CreateProductAsync(
             token, new NewProduct(sku, $"Load test {sku}", "Created by loadgen for a flash-sale run", options.Price, options.Currency), cancellationToken);
         Require(created, $"creating product {sku}");
@@ -57,7 +56,7 @@ public static class SaleSetup
             ?? throw new SetupFailedException($"catalog sent no ETag for {sku}, so its sale cannot be scheduled");
         var now = clock.GetUtcNow();
         // Started a minute ago, so that a catalog whose clock is a little behind already sells at the sale price.
-        Require(await gateway.ScheduleSaleAsync(token, sku, etag, new SaleSchedule(options.SalePrice, now.AddMinutes(-1), now + SaleLength, units), cancellationToken),
+        Require(await gateway.ScheduleSaleAsync(token, sku, etag, new SaleSchedule(options.SalePrice, now.AddMinutes(-1), now + SaleLength), cancellationToken),
             $"scheduling the flash sale of {sku}");
         return sku;
     }

@@ -15,7 +15,7 @@ public sealed record TokenAnswer(
 
 public sealed record NewProduct(string Sku, string Name, string Description, decimal Price, string Currency);
 
-public sealed record SaleSchedule(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated);
+public sealed record SaleSchedule(decimal SalePrice, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
 public sealed record StockSetting(int Available);
 

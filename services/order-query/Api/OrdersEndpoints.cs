@@ -52,7 +52,7 @@ public static class OrdersEndpoints
 
         var index = await views.ReadAsync<CustomerOrders>(ViewKeys.CustomerOrders(customerId), cancellationToken)
             ?? new CustomerOrders(customerId, []);
-        var orders = await views.ReadManyAsync<OrderView>(index.Page(page, pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
+        var orders = await views.ReadManyAsync<OrderView>(index.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
         return TypedResults.Ok(new OrderPage(
             orders.Where(view => view.IsVisible).Select(OrderSummary.From).ToList(), page, pageSize, index.Orders.Count));
     }

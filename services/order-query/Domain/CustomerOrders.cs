@@ -20,11 +20,11 @@ public sealed record CustomerOrders(string CustomerId, IReadOnlyList<CustomerOrd
         };
     }
 
-    /// <summary>One page of order ids, newest placed first (1-based <paramref name="page"/>).</summary>
-    public IReadOnlyList<string> Page(int page, int pageSize) => Orders
+    /// <summary>At most <paramref name="pageSize"/> order ids from <paramref name="offset"/> on, newest placed first.</summary>
+    public IReadOnlyList<string> Page(int offset, int pageSize) => Orders
         .OrderByDescending(entry => entry.PlacedAt)
         .ThenByDescending(entry => entry.OrderId, StringComparer.Ordinal)
-        .Skip((page - 1) * pageSize)
+        .Skip(offset)
         .Take(pageSize)
         .Select(entry => entry.OrderId)
         .ToList();

@@ -3,7 +3,7 @@ using FlashSale.Contracts.Inventory;
 
 namespace FlashSale.OrderQuery.Domain;
 
-public sealed record SaleWindow(decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int UnitsAllocated);
+public sealed record SaleWindow(decimal SalePrice, string Currency, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
 
 /// <summary>
 /// A SKU's product, sale and stock facts, from catalog and inventory events. Product and sale facts are each guarded by
@@ -54,12 +54,22 @@ public static class SaleDashboardProjection
             };
     }
 
+    /// <summary>
+    /// A deleted product takes its sale with it: catalog re-creates a SKU without one, so a sale older than the delete
+    /// is over, even when the product's own facts were already overtaken by its re-creation.
+    /// </summary>
     public static SaleDashboard? Apply(SaleDashboard? dashboard, ProductDeleted deleted)
     {
         var current = dashboard ?? new SaleDashboard { Sku = deleted.Sku };
-        return deleted.Version <= current.ProductVersion
-            ? null
-            : current with { ProductDeleted = true, ProductVersion = deleted.Version };
+        var endsProduct = deleted.Version > current.ProductVersion;
+        var endsSale = deleted.Version > current.SaleVersion;
+        if (!endsProduct && !endsSale)
+        {
+            return null;
+        }
+
+        var changed = endsProduct ? current with { ProductDeleted = true, ProductVersion = deleted.Version } : current;
+        return endsSale ? changed with { Sale = null, SaleCancelled = false, SaleVersion = deleted.Version } : changed;
     }
 
     public static SaleDashboard? Apply(SaleDashboard? dashboard, SaleScheduled scheduled)
@@ -69,7 +79,7 @@ public static class SaleDashboardProjection
             ? null
             : current with
             {
-                Sale = new SaleWindow(scheduled.SalePrice, scheduled.Currency, scheduled.StartsAt, scheduled.EndsAt, scheduled.UnitsAllocated),
+                Sale = new SaleWindow(scheduled.SalePrice, scheduled.Currency, scheduled.StartsAt, scheduled.EndsAt),
                 SaleCancelled = false,
                 SaleVersion = scheduled.Version,
             };

@@ -13,16 +13,22 @@ namespace FlashSale.Ordering.Api;
 
 public static class OrdersEndpoints
 {
+    /// <summary>An order is small: at most 20 lines of a SKU and a quantity fit in a fraction of this.</summary>
+    public const long MaxOrderBodyBytes = 16 * RequestBodyLimit.OneKiB;
+
+    /// <summary>A cancel carries no body.</summary>
+    public const long MaxCancelBodyBytes = RequestBodyLimit.OneKiB;
+
     public static IEndpointRouteBuilder MapOrdersEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var orders = endpoints.MapGroup("/orders").WithTags("Orders").RequireAuthorization(Roles.Customer);
 
         orders.MapPost("/", PlaceAsync)
+            .WithRequestBodyLimit(MaxOrderBodyBytes)
             .Accepts<PlaceOrderRequest>("application/json")
             .WithSummary("Places an order: prices it, reserves its stock and waits for payment. Requires an Idempotency-Key header.");
-        orders.MapGet("/{id}", GetAsync)
-            .WithSummary("An order of the caller (any order for an admin).");
         orders.MapPost("/{id}/cancel", CancelAsync)
+            .WithRequestBodyLimit(MaxCancelBodyBytes)
             .WithSummary("Cancels an order that is awaiting payment and releases its stock.");
         return endpoints;
     }
@@ -63,8 +69,8 @@ public static class OrdersEndpoints
         switch (result)
         {
             case PlacementResult.Placed placed:
-                // Relative to the request URL, so it resolves behind the gateway too (/api/orders → /api/orders/{id}).
-                return TypedResults.Created($"orders/{placed.Order.Id}", OrderResponse.From(placed.Order));
+                // Where order-query serves it (the gateway routes GET /api/orders/** there); ordering serves no reads.
+                return TypedResults.Created(PublicPaths.For(request, $"/orders/{placed.Order.Id}"), OrderResponse.From(placed.Order));
             case PlacementResult.Refused refused:
                 return RefusalProblem(refused.Refusal);
             case PlacementResult.KeyReusedForAnotherRequest:
@@ -109,15 +115,6 @@ public static class OrdersEndpoints
                 return null;
             }
         }
-    }
-
-    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetAsync(
-        string id, ClaimsPrincipal user, OrderStore orders, CancellationToken cancellationToken)
-    {
-        var stored = await orders.FindAsync(id, cancellationToken);
-        return stored is not null && RequesterOf(user).MaySee(stored.Order)
-            ? TypedResults.Ok(OrderResponse.From(stored.Order))
-            : NotFound(id);
     }
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> CancelAsync(

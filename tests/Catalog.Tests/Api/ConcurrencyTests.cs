@@ -172,7 +172,7 @@ public sealed class ConcurrencyTests(CatalogFactory factory) : IClassFixture<Cat
         "DELETE product" => CatalogHttp.Delete($"/products/{sku}", ifMatch),
         "PUT sale" => CatalogHttp.Put($"/products/{sku}/sale", new
         {
-            salePrice = 10m, startsAt = CatalogFactory.Start, endsAt = CatalogFactory.Start.AddHours(3), unitsAllocated = 1,
+            salePrice = 10m, startsAt = CatalogFactory.Start, endsAt = CatalogFactory.Start.AddHours(3),
         }, ifMatch),
         "DELETE sale" => CatalogHttp.Delete($"/products/{sku}/sale", ifMatch),
         _ => throw new ArgumentOutOfRangeException(nameof(change)),

@@ -17,7 +17,7 @@ public sealed class EventTests(CatalogFactory factory) : IClassFixture<CatalogFa
         var admin = factory.CreateAdmin();
         var (_, etag) = await admin.CreateProductAsync(sku, price: 20m);
         var updated = await admin.SendAsync(CatalogHttp.Put($"/products/{sku}", new { name = "Tee", price = 25m, currency = "EUR" }, etag), Token);
-        etag = await admin.ScheduleSaleAsync(sku, 15m, CatalogFactory.Start, CatalogFactory.Start.AddHours(1), units: 40);
+        etag = await admin.ScheduleSaleAsync(sku, 15m, CatalogFactory.Start, CatalogFactory.Start.AddHours(1));
         var cancelled = await admin.SendAsync(CatalogHttp.Delete($"/products/{sku}/sale", etag), Token);
         var deleted = await admin.SendAsync(CatalogHttp.Delete($"/products/{sku}", CatalogHttp.ETagOf(cancelled)), Token);
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NoContent], [updated.StatusCode, cancelled.StatusCode, deleted.StatusCode]);
@@ -34,7 +34,7 @@ public sealed class EventTests(CatalogFactory factory) : IClassFixture<CatalogFa
         var at = CatalogFactory.Start;
         Assert.Equal(new ProductUpdated(sku, "Test product", 20m, "EUR", 1, at), published[0].Deserialize<ProductUpdated>());
         Assert.Equal(new ProductUpdated(sku, "Tee", 25m, "EUR", 2, at), published[1].Deserialize<ProductUpdated>());
-        Assert.Equal(new SaleScheduled(sku, 15m, "EUR", at, at.AddHours(1), 40, 3, at), published[2].Deserialize<SaleScheduled>());
+        Assert.Equal(new SaleScheduled(sku, 15m, "EUR", at, at.AddHours(1), 3, at), published[2].Deserialize<SaleScheduled>());
         Assert.Equal(new SaleCancelled(sku, 4, at), published[3].Deserialize<SaleCancelled>());
         Assert.Equal(new ProductDeleted(sku, 5, at), published[4].Deserialize<ProductDeleted>());
     }

@@ -18,7 +18,7 @@ public sealed class SalePricingTests
         await using var factory = new CatalogFactory();
         var admin = factory.CreateAdmin();
         await admin.CreateProductAsync("TEE-1", price: 100m);
-        await admin.ScheduleSaleAsync("TEE-1", 79.99m, SaleStart, SaleEnd, units: 25);
+        await admin.ScheduleSaleAsync("TEE-1", 79.99m, SaleStart, SaleEnd);
         var anonymous = factory.CreateClient();
 
         var before = (await anonymous.GetProductAsync("TEE-1")).Product;
@@ -32,7 +32,24 @@ public sealed class SalePricingTests
         Assert.Equal((79.99m, true, SaleState.Active), (atStart.EffectivePrice, atStart.OnSale, atStart.Sale?.State));
         Assert.Equal((100m, 79.99m, true), (listedDuring.Price, listedDuring.EffectivePrice, listedDuring.OnSale));
         Assert.Equal((100m, false, SaleState.Ended), (atEnd.EffectivePrice, atEnd.OnSale, atEnd.Sale?.State));
-        Assert.Equal(25, atEnd.Sale?.UnitsAllocated);
+    }
+
+    [Fact]
+    public async Task A_client_still_sending_units_allocated_schedules_its_sale_and_the_field_is_gone()
+    {
+        // The field never capped a sale (inventory's stock does, ADR 0017): an old client loses nothing it relied on.
+        await using var factory = new CatalogFactory();
+        var admin = factory.CreateAdmin();
+        var (_, etag) = await admin.CreateProductAsync("TEE-1", price: 100m);
+
+        var scheduled = await admin.SendAsync(CatalogHttp.Put("/products/TEE-1/sale",
+            new { salePrice = 80m, startsAt = CatalogFactory.Start, endsAt = SaleEnd, unitsAllocated = 25 }, etag), Token);
+        using var json = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/products/TEE-1", Token));
+
+        Assert.Equal(HttpStatusCode.OK, scheduled.StatusCode);
+        var sale = json.RootElement.GetProperty("sale");
+        Assert.Equal(80m, sale.GetProperty("salePrice").GetDecimal());
+        Assert.False(sale.TryGetProperty("unitsAllocated", out _));
     }
 
     [Fact]

@@ -6,7 +6,7 @@ public sealed class CatalogRulesTests
 {
     private static readonly DateTimeOffset Now = new(2030, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly ProductDraft ValidProduct = new("TEE-BLACK-M", "  T-shirt  ", null, 19.99m, "EUR");
-    private static readonly SaleDraft ValidSale = new(14.99m, Now.AddHours(1), Now.AddHours(2), 50);
+    private static readonly SaleDraft ValidSale = new(14.99m, Now.AddHours(1), Now.AddHours(2));
 
     [Fact]
     public void A_valid_draft_becomes_a_product_with_trimmed_text()
@@ -88,7 +88,7 @@ public sealed class CatalogRulesTests
     [Fact]
     public void The_price_must_stay_above_a_scheduled_sale_price()
     {
-        var sale = new Sale(15.00m, Now, Now.AddHours(1), 10);
+        var sale = new Sale(15.00m, Now, Now.AddHours(1));
 
         AssertInvalid(CatalogRules.ValidateProduct(ValidProduct with { Price = 15.00m }, sale), "price");
         var validated = CatalogRules.ValidateProduct(ValidProduct with { Price = 15.01m }, sale);
@@ -102,7 +102,7 @@ public sealed class CatalogRulesTests
         var validated = CatalogRules.ValidateSale(ValidSale, regularPrice: 19.99m, Now);
 
         Assert.True(validated.IsValid);
-        Assert.Equal(new Sale(14.99m, Now.AddHours(1), Now.AddHours(2), 50), validated.Value);
+        Assert.Equal(new Sale(14.99m, Now.AddHours(1), Now.AddHours(2)), validated.Value);
     }
 
     [Fact]
@@ -128,18 +128,12 @@ public sealed class CatalogRulesTests
     public void A_sale_that_has_already_ended_is_rejected() =>
         AssertInvalid(CatalogRules.ValidateSale(ValidSale with { StartsAt = Now.AddHours(-2), EndsAt = Now }, 19.99m, Now), "endsAt");
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(-1)]
-    public void A_sale_allocates_at_least_one_unit(int units) =>
-        AssertInvalid(CatalogRules.ValidateSale(ValidSale with { UnitsAllocated = units }, 19.99m, Now), "unitsAllocated");
-
     [Fact]
     public void Every_missing_sale_field_is_reported()
     {
-        var validated = CatalogRules.ValidateSale(new SaleDraft(null, null, null, null), 19.99m, Now);
+        var validated = CatalogRules.ValidateSale(new SaleDraft(null, null, null), 19.99m, Now);
 
-        Assert.Equal(["endsAt", "salePrice", "startsAt", "unitsAllocated"], validated.Errors.Keys.Order());
+        Assert.Equal(["endsAt", "salePrice", "startsAt"], validated.Errors.Keys.Order());
     }
 
     private static void AssertInvalid<T>(Validated<T> validated, string field) where T : class

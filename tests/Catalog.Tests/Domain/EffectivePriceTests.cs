@@ -6,7 +6,7 @@ public sealed class EffectivePriceTests
 {
     private static readonly DateTimeOffset StartsAt = new(2030, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset EndsAt = StartsAt.AddHours(1);
-    private static readonly Product OnSale = new("TEE-1", "Tee", "", 20.00m, "EUR", new Sale(15.00m, StartsAt, EndsAt, 100));
+    private static readonly Product OnSale = new("TEE-1", "Tee", "", 20.00m, "EUR", new Sale(15.00m, StartsAt, EndsAt));
 
     [Theory]
     [InlineData(-3600, 20.00, SaleState.Upcoming)]

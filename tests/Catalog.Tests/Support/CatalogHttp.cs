@@ -36,10 +36,10 @@ public static class CatalogHttp
 
     /// <summary>Schedules a sale (If-Match: the product's current ETag) and returns the product's new ETag.</summary>
     public static async Task<string> ScheduleSaleAsync(
-        this HttpClient admin, string sku, decimal salePrice, DateTimeOffset startsAt, DateTimeOffset endsAt, int units = 10)
+        this HttpClient admin, string sku, decimal salePrice, DateTimeOffset startsAt, DateTimeOffset endsAt)
     {
         var (_, etag) = await admin.GetProductAsync(sku);
-        var response = await admin.SendAsync(Put($"/products/{sku}/sale", new { salePrice, startsAt, endsAt, unitsAllocated = units }, etag), Token);
+        var response = await admin.SendAsync(Put($"/products/{sku}/sale", new { salePrice, startsAt, endsAt }, etag), Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return ETagOf(response);
     }

@@ -9,7 +9,7 @@ public sealed record TokenAnswer([property: JsonPropertyName("access_token")] st
 
 public sealed record ProductView(string Sku, string Name, decimal Price, string Currency, decimal EffectivePrice, bool OnSale);
 
-/// <summary>ordering's answer to <c>POST /api/orders</c> (and its own <c>GET /orders/{id}</c>, the write model).</summary>
+/// <summary>ordering's answer to <c>POST /api/orders</c>, and its stored order (the write model).</summary>
 public sealed record PlacedOrder(
     string Id, string CustomerId, string Status, IReadOnlyList<OrderLineView> Lines, decimal Total, string Currency, long Version,
     string? PaymentId, string? CancellationReason);

@@ -109,7 +109,7 @@ public sealed class Admin(HttpClient http, string userName, string token) : Shop
         var now = DateTimeOffset.UtcNow;
         using var sale = await SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/catalog/products/{sku}/sale")
         {
-            Content = JsonContent.Create(new { salePrice, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), unitsAllocated = stock, perCustomerLimit }),
+            Content = JsonContent.Create(new { salePrice, startsAt = now.AddMinutes(-1), endsAt = now.AddHours(1), perCustomerLimit }),
             Headers = { IfMatch = { created.Headers.ETag! } },
         });
         Assert.Equal(HttpStatusCode.OK, sale.StatusCode);

@@ -44,9 +44,29 @@ public sealed class AccessAndValidationTests(SystemFixture system)
         // The owner's own cancel would be 409 (it is confirmed); the snoop must not learn even that.
         await cancel.ReadProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(hidden.Title, (await missing.ReadProblemAsync(HttpStatusCode.NotFound)).Title);
-        Assert.Equal("Confirmed", (await system.WriteModelOrderAsync(order.Id)).Status);
+        Assert.Equal("Confirmed", system.WriteModelOrder(order.Id).Status);
         Assert.Equal(0, (await snoop.ListOrdersAsync()).TotalCount);
         Assert.Empty(system.StoredOrdersOf(snoop.UserName));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_order_body_over_16_KiB_is_413_at_the_gateway_and_reserves_nothing(bool declaresItsLength)
+    {
+        var sku = await StockedSkuAsync("OVERSIZED");
+        var customer = await system.Client.SignInAsync(system.Customers.Next());
+        var json = $$"""{"items":[{"sku":"{{sku}}","quantity":1}]}""" + new string(' ', 16 * 1024);
+        HttpContent content = declaresItsLength
+            ? new StringContent(json, Encoding.UTF8, "application/json")
+            : new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))) { Headers = { ContentType = new("application/json") } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = content, Headers = { { "Idempotency-Key", Guid.NewGuid().ToString() } } };
+        request.Headers.TransferEncodingChunked = !declaresItsLength;
+
+        using var response = await customer.SendAsync(request);
+
+        Assert.Equal("Request body too large", (await response.ReadProblemAsync(HttpStatusCode.RequestEntityTooLarge)).Title);
+        await AssertNothingHappenedToAsync(sku);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class DuplicateDeliveryTests(SystemFixture system)
         var outcomes = new List<OrderOutcome>();
         foreach (var (role, customer, order, _) in orders)
         {
-            var written = await system.WriteModelOrderAsync(order.Id);
+            var written = system.WriteModelOrder(order.Id);
             var read = (await customer.FindOrderAsync(order.Id))!;
             var payment = Assert.Single(system.StoredPaymentsOf(customer.UserName));
             outcomes.Add(new OrderOutcome(

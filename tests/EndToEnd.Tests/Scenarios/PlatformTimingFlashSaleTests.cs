@@ -67,7 +67,7 @@ public sealed class PlatformTimingFlashSaleTests(ITestOutputHelper output) : IAs
         Assert.Equal((Units, Units * SalePrice, 0), (figures!.UnitsSold, figures.Revenue["EUR"], figures.CancelledOrders));
         foreach (var order in orders)
         {
-            var stored = await _system.WriteModelOrderAsync(order.OrderId!);
+            var stored = _system.WriteModelOrder(order.OrderId!);
             Assert.Equal(("Confirmed", 2L), (stored.Status, stored.Version));
             Assert.Equal(stored.PaymentId, Assert.Single(_system.PaymentProvider.ChargesFor(order.OrderId!)).Outcome);
         }

@@ -96,7 +96,7 @@ public sealed class SlowEventTests(ModelledTimingSystem modelled) : IClassFixtur
                 "the late charge to be refunded", cancellationToken: Cancellation);
             await _system.SettleAsync();
 
-            Assert.Equal("reservation expired", (await _system.WriteModelOrderAsync(order.Id)).CancellationReason);
+            Assert.Equal("reservation expired", _system.WriteModelOrder(order.Id).CancellationReason);
             await AssertSettledAsync(admin, sku, stock: 1, confirmed: [], cancelled: [order.Id]);
         }
         finally
@@ -127,7 +127,7 @@ public sealed class SlowEventTests(ModelledTimingSystem modelled) : IClassFixtur
         var order = await buyer.PlaceOrderAsync(sku, quantity: 1);
         await Eventually.MatchesAsync(() => Task.FromResult(_system.Events<PaymentSucceeded>(Topics.Payments).Any(paid => paid.OrderId == order.Id)),
             published => published, $"payment of {order.Id} to be published", cancellationToken: Cancellation);
-        Assert.Equal("AwaitingPayment", (await _system.WriteModelOrderAsync(order.Id)).Status);
+        Assert.Equal("AwaitingPayment", _system.WriteModelOrder(order.Id).Status);
         return order;
     }
 
@@ -142,7 +142,7 @@ public sealed class SlowEventTests(ModelledTimingSystem modelled) : IClassFixtur
     private async Task AssertSettledAsync(Admin admin, string sku, int stock, IReadOnlyList<string> confirmed, IReadOnlyList<string> cancelled)
     {
         var levels = await admin.GetStockAsync(sku);
-        var orders = await Task.WhenAll(confirmed.Concat(cancelled).Select(_system.WriteModelOrderAsync));
+        var orders = confirmed.Concat(cancelled).Select(_system.WriteModelOrder).ToArray();
         var soldToConfirmed = orders.Where(order => order.Status == "Confirmed").Sum(order => order.Lines.Single().Quantity);
 
         Assert.Equal(confirmed, orders.Where(order => order.Status == "Confirmed").Select(order => order.Id));

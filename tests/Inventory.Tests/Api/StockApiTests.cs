@@ -115,6 +115,35 @@ public sealed class StockApiTests(InventoryHost host) : IClassFixture<InventoryH
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{ "available": "5" }""")]
+    [InlineData("""{ "available": "five" }""")]
+    public async Task A_figure_sent_as_a_string_is_a_wrong_type_and_sets_nothing(string body)
+    {
+        var sku = InventoryHost.NewSku();
+        using var admin = Admin();
+
+        var response = await admin.PutAsync($"/stock/{sku}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(host.Events<StockChanged>(sku));
+    }
+
+    [Fact]
+    public async Task A_body_over_4_KiB_is_a_413_and_sets_nothing()
+    {
+        var sku = InventoryHost.NewSku();
+        using var admin = Admin();
+        var body = """{ "available": 5 }""" + new string(' ', 4 * 1024);
+
+        var response = await admin.PutAsync($"/stock/{sku}", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), _cancellation);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(host.Events<StockChanged>(sku));
+    }
+
     [Fact]
     public async Task The_openapi_document_lists_the_stock_api_but_not_the_endpoints_dapr_calls()
     {
