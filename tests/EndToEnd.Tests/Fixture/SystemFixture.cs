@@ -10,7 +10,6 @@ using FlashSale.Ordering;
 using FlashSale.Ordering.Infrastructure;
 using FlashSale.OrderQuery;
 using FlashSale.Payment;
-using FlashSale.Payment.Infrastructure;
 using FlashSale.ServiceDefaults;
 using FlashSale.TestSupport.Actors;
 using FlashSale.TestSupport.Sidecar;
@@ -24,12 +23,14 @@ namespace FlashSale.EndToEnd.Tests.Fixture;
 
 /// <summary>
 /// The whole FlashSale system in this test process, started once for all scenarios: the seven services on Kestrel on
-/// 127.0.0.1, each with its real Program; one Dapr stand-in for state, pub/sub and service invocation over the
+/// 127.0.0.1, each with its real Program, payment as two replicas (the production profile's) sharing its store and its
+/// consumer group; one Dapr stand-in for state, pub/sub and service invocation over the
 /// repository's components (scopes enforced); the actor stand-in hosting inventory's StockActor on a clock the tests
 /// advance. The gateway reaches the backends and identity's discovery document over loopback HTTP, ordering prices
 /// through catalog's gRPC API by Dapr service invocation, and the stand-in delivers events to every app's real
 /// subscription endpoints. Tests talk to the gateway through <see cref="Client"/>, as a browser would; the other
-/// members are what an operator could look at (stores, topics, the payment provider's ledger) and the fault switches.
+/// members are what an operator could look at (stores, topics, the payment provider's ledger through payment's admin
+/// route) and the fault switches.
 /// <para>
 /// The assembly's shared system answers as fast as the process can (<see cref="PlatformTiming.None"/>). A scale scenario
 /// or a benchmark starts its own with the platform's timing: <c>new SystemFixture { Timing = PlatformTiming.Dapr117 }</c>,
@@ -55,6 +56,7 @@ public sealed class SystemFixture : IAsyncLifetime
     private ServiceHost<InventoryAssemblyMarker> _inventory = null!;
     private ServiceHost<OrderingAssemblyMarker> _ordering = null!;
     private ServiceHost<PaymentAssemblyMarker> _payment = null!;
+    private ServiceHost<PaymentAssemblyMarker> _paymentReplica = null!;
     private ServiceHost<OrderQueryAssemblyMarker> _orderQuery = null!;
     private ServiceHost<GatewayAssemblyMarker> _gateway = null!;
 
@@ -73,8 +75,8 @@ public sealed class SystemFixture : IAsyncLifetime
 
     internal Customers Customers { get; } = new();
 
-    /// <summary>The payment provider's ledger: every charge and refund it was asked for.</summary>
-    public SimulatedPaymentProvider PaymentProvider => _payment.Services.GetRequiredService<SimulatedPaymentProvider>();
+    /// <summary>The replicas of payment, by the address each listens on (what <see cref="DeliveryRecord.Replica"/> names).</summary>
+    public IReadOnlyList<Uri> PaymentReplicas => [_payment.Address, _paymentReplica.Address];
 
     public async ValueTask InitializeAsync()
     {
@@ -96,7 +98,9 @@ public sealed class SystemFixture : IAsyncLifetime
             ConfigureHost = Actors.UseFor,
             ConfigureServices = services => services.AddSingleton<TimeProvider>(ActorClock),
         });
+        // Both replicas follow one set of live settings, as two pods follow one ConfigMap.
         _payment = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
+        _paymentReplica = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
         _orderQuery = ServiceHost<OrderQueryAssemblyMarker>.Start("order-query", dapr, new HostSetup());
         _ordering = StartOrdering(address: null);
         _gateway = StartGateway(new Dictionary<string, string?>
@@ -110,6 +114,7 @@ public sealed class SystemFixture : IAsyncLifetime
         await Sidecar.AddAppAsync("catalog", new H2cHandler(), catalogGrpc, TestContext.Current.CancellationToken);
         await Sidecar.AddAppAsync("inventory", _inventory.Address, TestContext.Current.CancellationToken);
         await Sidecar.AddAppAsync("payment", _payment.Address, TestContext.Current.CancellationToken);
+        await Sidecar.AddReplicaAsync("payment", _paymentReplica.Address, TestContext.Current.CancellationToken);
         await Sidecar.AddAppAsync("order-query", _orderQuery.Address, TestContext.Current.CancellationToken);
         await Sidecar.AddAppAsync("ordering", _ordering.Address, TestContext.Current.CancellationToken);
         await Actors.HostAppAsync("inventory", _inventory.Address, TestContext.Current.CancellationToken);
@@ -132,6 +137,9 @@ public sealed class SystemFixture : IAsyncLifetime
             ["ReverseProxy:Clusters:ordering:Destinations:default:Address"] = _ordering.Address.ToString(),
             ["ReverseProxy:Clusters:order-query:Destinations:default:Address"] = _orderQuery.Address.ToString(),
             ["ReverseProxy:Clusters:inventory:Destinations:default:Address"] = _inventory.Address.ToString(),
+            // payment's Service balances over its two pods.
+            ["ReverseProxy:Clusters:payment:Destinations:default:Address"] = _payment.Address.ToString(),
+            ["ReverseProxy:Clusters:payment:Destinations:replica:Address"] = _paymentReplica.Address.ToString(),
         };
         foreach (var (key, value) in settings)
         {
@@ -185,8 +193,31 @@ public sealed class SystemFixture : IAsyncLifetime
     /// <summary>The orders ordering stored for <paramref name="customer"/>, read straight from <c>orders-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredOrdersOf(string customer) => StoredDocumentsOf("orders-store", customer);
 
-    /// <summary>The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c>.</summary>
-    public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer);
+    /// <summary>
+    /// The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c> (payment's own
+    /// records; the provider's ledger shares the store under keys of its own).
+    /// </summary>
+    public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer, keyPrefix: "payment-");
+
+    /// <summary>
+    /// The provider's ledger for an order (what it charged and refunded under the order's key), as an admin reads it
+    /// through the gateway (<c>GET /api/payments/{orderId}</c>); empty when payment recorded nothing for the order.
+    /// </summary>
+    public async Task<PaymentLedger> PaymentLedgerAsync(string orderId) => (await PaymentLedgersAsync([orderId]))[orderId];
+
+    /// <summary>The provider's ledgers of several orders, read by one signed-in admin.</summary>
+    public async Task<IReadOnlyDictionary<string, PaymentLedger>> PaymentLedgersAsync(IEnumerable<string> orderIds)
+    {
+        var admin = await Client.SignInAsAdminAsync();
+        var ledgers = new Dictionary<string, PaymentLedger>();
+        foreach (var orderId in orderIds.Distinct())
+        {
+            var payment = await admin.FindPaymentAsync(orderId);
+            ledgers[orderId] = new PaymentLedger(payment?.Charges ?? [], payment?.Refunds ?? []);
+        }
+
+        return ledgers;
+    }
 
     /// <summary>Messages some app gave up on (dead-lettered or dropped) whose content mentions <paramref name="text"/>, e.g. a SKU or an order id.</summary>
     public IReadOnlyList<DeadLetter> DeadLettersAbout(string text) =>
@@ -207,7 +238,7 @@ public sealed class SystemFixture : IAsyncLifetime
         // Deliveries stop first, so no host is asked anything while it shuts down.
         await Sidecar.DisposeAsync();
         _http.Dispose();
-        foreach (var host in new IAsyncDisposable[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        foreach (var host in new IAsyncDisposable[] { _gateway, _ordering, _orderQuery, _payment, _paymentReplica, _inventory, _catalog, _identity })
         {
             await host.DisposeAsync();
         }
@@ -238,10 +269,11 @@ public sealed class SystemFixture : IAsyncLifetime
         yield return data;
     }
 
-    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer)
+    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer, string keyPrefix = "")
     {
         var store = Sidecar.Dapr.Store(storeName);
         return store.Keys
+            .Where(key => key.StartsWith(keyPrefix, StringComparison.Ordinal))
             .Select(key => store.Get(key))
             .Where(item => item is not null)
             .Select(item => JsonSerializer.Deserialize<JsonElement>(item!.Value))
