@@ -22,6 +22,7 @@ public static class PaymentServiceExtensions
 
         builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
         builder.Services.AddSingleton<PaymentStore>();
+        builder.Services.AddSingleton<PaymentMetrics>();
         builder.Services.AddEventPublisher();
         builder.Services.AddPaymentSubscriptions();
         return builder;
