@@ -187,7 +187,8 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
         var orders = system.StoredOrdersOfSku(sale.Sku);
         var confirmedUnits = orders.Where(order => Status(order) == "Confirmed").Sum(order => UnitsOf(order, sale.Sku));
         var unsettled = orders.Count(order => Status(order) is not ("Confirmed" or "Cancelled"));
-        var doubleCharged = orders.Count(order => system.PaymentProvider.ChargesFor(order.GetProperty("id").GetString()!).Count > 1);
+        var ledgers = await system.PaymentLedgersAsync(orders.Select(order => order.GetProperty("id").GetString()!), cancellationToken);
+        var doubleCharged = ledgers.Values.Count(ledger => ledger.Charges.Count(charge => charge.ChargeId is not null) > 1);
         return new SaleAudit(Math.Max(0, confirmedUnits - sale.UnitsOnSale), unsettled, doubleCharged, orders.Count, confirmedUnits);
     }
 

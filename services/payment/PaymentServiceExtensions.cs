@@ -20,8 +20,7 @@ public static class PaymentServiceExtensions
         builder.AddDaprSidecar();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        builder.Services.AddSingleton<SimulatedPaymentProvider>();
-        builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<SimulatedPaymentProvider>());
+        builder.Services.AddSingleton<IPaymentProvider, SimulatedPaymentProvider>();
         builder.Services.AddSingleton<PaymentStore>();
         builder.Services.AddSingleton<PaymentMetrics>();
         builder.Services.AddEventPublisher();

@@ -94,11 +94,11 @@ public sealed class IstioReferenceTests
     }
 
     [Fact]
-    public void Only_the_gateway_may_call_catalog_ordering_and_order_query_over_http()
+    public void Only_the_gateway_may_call_catalog_ordering_order_query_and_payment_over_http()
     {
         var manifests = Chart.App.Render();
 
-        foreach (var service in new[] { "catalog", "ordering", "order-query" })
+        foreach (var service in new[] { "catalog", "ordering", "order-query", "payment" })
         {
             var policy = PolicyOf(manifests, service);
             var httpPort = Chart.App.DefaultValues["services"]![service]!["ports"]!["http"]!.ToString();
@@ -113,6 +113,23 @@ public sealed class IstioReferenceTests
             Assert.Empty(Descendants(policy.Spec, "notPorts"));
             Assert.Empty(Descendants(policy.Spec, "namespaces"));
         }
+    }
+
+    [Fact]
+    public void The_gateway_reaches_payment_only_on_the_admin_view_of_a_payment_never_on_its_event_routes()
+    {
+        // payment's events come from its own sidecar over localhost; a mesh peer posting to /events/... would charge.
+        var manifests = Chart.App.Render();
+        var policy = PolicyOf(manifests, "payment");
+        var httpPort = Chart.App.DefaultValues["services"]!["payment"]!["ports"]!["http"]!.ToString();
+        var rule = Assert.Single(policy.Spec!["rules"]!.AsArray(),
+            rule => Descendants(rule!, "ports").SelectMany(p => p.AsArray()).Any(p => (string?)p == httpPort))!;
+
+        Assert.Equal(["/payments/*"], Descendants(rule, "paths").SelectMany(p => p.AsArray()).Select(p => (string?)p));
+        Assert.Contains("payment", Chart.App.DefaultValues["services"]!["gateway"]!["proxy"]!["backends"]!.AsArray().Select(b => (string?)b));
+        var gatewayRoutes = Yaml.ParseFile("services", "gateway", "appsettings.json")["ReverseProxy"]!["Routes"]!.AsObject()
+            .Select(route => route.Value!).Where(route => (string?)route["ClusterId"] == "payment").ToList();
+        Assert.Equal(["/api/payments/{orderId}"], gatewayRoutes.Select(route => (string?)route["Match"]!["Path"]));
     }
 
     [Fact]

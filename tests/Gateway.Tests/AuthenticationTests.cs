@@ -94,6 +94,7 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
     [Theory]
     [InlineData("GET", "/api/dashboard/sales")]
     [InlineData("GET", "/api/inventory/stock/sku-1")]
+    [InlineData("GET", "/api/payments/0b6f2c")]
     public async Task Customers_are_forbidden_the_admin_routes(string method, string path)
     {
         var response = await fixture.Gateway.SendAsync(

@@ -76,7 +76,7 @@ public sealed class IdentityIssuer(string signingKeyPem, IDictionary<string, str
 public sealed class GatewayFactory(StubBackend backend, IdentityIssuer identity, IDictionary<string, string?>? settings = null)
     : ServiceFactory<GatewayAssemblyMarker>("gateway")
 {
-    public static readonly string[] Backends = ["identity", "catalog", "ordering", "order-query", "inventory"];
+    public static readonly string[] Backends = ["identity", "catalog", "ordering", "order-query", "inventory", "payment"];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

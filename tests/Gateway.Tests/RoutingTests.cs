@@ -26,6 +26,7 @@ public sealed class RoutingTests(GatewayFixture fixture)
         { "GET", "/api/dashboard/sales?window=1h", "admin", "order-query", "/dashboard/sales?window=1h" },
         { "GET", "/api/inventory/stock/sku-1", "admin", "inventory", "/stock/sku-1" },
         { "POST", "/api/inventory/stock/sku-1/restock", "admin", "inventory", "/stock/sku-1/restock" },
+        { "GET", "/api/payments/0b6f2c", "admin", "payment", "/payments/0b6f2c" },
     };
 
     [Theory]
@@ -46,12 +47,19 @@ public sealed class RoutingTests(GatewayFixture fixture)
     [Fact]
     public async Task Paths_outside_the_routes_are_404_and_methods_a_route_does_not_allow_are_405()
     {
-        var unknown = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/payments/1"));
+        var admin = await fixture.TokenForAsync(DemoUser.Admin);
+        var unknown = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/refunds/1"));
+        // Only one payment is exposed, read-only: nothing below it, and nothing of payment's event routes.
+        var belowAPayment = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/payments/1/refunds", admin));
+        var eventRoute = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Get, "/api/payments", admin));
         var wrongMethod = await fixture.Gateway.SendAsync(
             GatewayRequests.Request(HttpMethod.Delete, "/api/orders/1", await fixture.TokenForAsync(DemoUser.Alice)));
+        var paymentWrite = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/payments/1", admin));
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (belowAPayment.StatusCode, eventRoute.StatusCode));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, paymentWrite.StatusCode);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FlashSale.Catalog;
@@ -11,7 +12,7 @@ using FlashSale.Ordering;
 using FlashSale.Ordering.Infrastructure;
 using FlashSale.OrderQuery;
 using FlashSale.Payment;
-using FlashSale.Payment.Infrastructure;
+using FlashSale.ServiceDefaults;
 using FlashSale.TestSupport;
 using FlashSale.TestSupport.Actors;
 using FlashSale.TestSupport.Sidecar;
@@ -23,12 +24,14 @@ namespace FlashSale.InProcessSystem;
 
 /// <summary>
 /// The whole FlashSale system in this test process, started once for all scenarios: the seven services on Kestrel on
-/// 127.0.0.1, each with its real Program; one Dapr stand-in for state, pub/sub and service invocation over the
+/// 127.0.0.1, each with its real Program, payment as two replicas (the production profile's) sharing its store and its
+/// consumer group; one Dapr stand-in for state, pub/sub and service invocation over the
 /// repository's components (scopes enforced); the actor stand-in hosting inventory's StockActor on a clock the tests
 /// advance. The gateway reaches the backends and identity's discovery document over loopback HTTP, ordering prices
 /// through catalog's gRPC API by Dapr service invocation, and the stand-in delivers events to every app's real
 /// subscription endpoints. Clients talk to the gateway at <see cref="GatewayAddress"/>, as a browser would; the other
-/// members are what an operator could look at (stores, topics, the payment provider's ledger) and the fault switches.
+/// members are what an operator could look at (stores, topics, the payment provider's ledger through payment's admin
+/// route) and the fault switches.
 /// <para>
 /// Used by the end-to-end tests (their xunit fixtures wrap it) and by the benchmark. It answers as fast as the process
 /// can (<see cref="PlatformTiming.None"/>) unless started with the platform's timing:
@@ -54,6 +57,7 @@ public class FlashSaleSystem : IAsyncDisposable
     private ServiceHost<InventoryAssemblyMarker> _inventory = null!;
     private ServiceHost<OrderingAssemblyMarker> _ordering = null!;
     private ServiceHost<PaymentAssemblyMarker> _payment = null!;
+    private ServiceHost<PaymentAssemblyMarker> _paymentReplica = null!;
     private ServiceHost<OrderQueryAssemblyMarker> _orderQuery = null!;
     private ServiceHost<GatewayAssemblyMarker> _gateway = null!;
 
@@ -75,8 +79,8 @@ public class FlashSaleSystem : IAsyncDisposable
 
     public Customers Customers { get; } = new();
 
-    /// <summary>The payment provider's ledger: every charge and refund it was asked for.</summary>
-    public SimulatedPaymentProvider PaymentProvider => _payment.Services.GetRequiredService<SimulatedPaymentProvider>();
+    /// <summary>The replicas of payment, by the address each listens on (what <see cref="DeliveryRecord.Replica"/> names).</summary>
+    public IReadOnlyList<Uri> PaymentReplicas => [_payment.Address, _paymentReplica.Address];
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
@@ -98,7 +102,9 @@ public class FlashSaleSystem : IAsyncDisposable
             ConfigureHost = Actors.UseFor,
             ConfigureServices = services => services.AddSingleton<TimeProvider>(ActorClock),
         });
+        // Both replicas follow one set of live settings, as two pods follow one ConfigMap.
         _payment = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
+        _paymentReplica = ServiceHost<PaymentAssemblyMarker>.Start("payment", dapr, new HostSetup { LiveSettings = _paymentSettings });
         _orderQuery = ServiceHost<OrderQueryAssemblyMarker>.Start("order-query", dapr, new HostSetup());
         _ordering = StartOrdering(address: null);
         _gateway = StartGateway(new Dictionary<string, string?>
@@ -112,6 +118,7 @@ public class FlashSaleSystem : IAsyncDisposable
         await Sidecar.AddAppAsync("catalog", new H2cHandler(), catalogGrpc, cancellationToken);
         await Sidecar.AddAppAsync("inventory", _inventory.Address, cancellationToken);
         await Sidecar.AddAppAsync("payment", _payment.Address, cancellationToken);
+        await Sidecar.AddReplicaAsync("payment", _paymentReplica.Address, cancellationToken);
         await Sidecar.AddAppAsync("order-query", _orderQuery.Address, cancellationToken);
         await Sidecar.AddAppAsync("ordering", _ordering.Address, cancellationToken);
         await Actors.HostAppAsync("inventory", _inventory.Address, cancellationToken);
@@ -131,6 +138,9 @@ public class FlashSaleSystem : IAsyncDisposable
             ["ReverseProxy:Clusters:ordering:Destinations:default:Address"] = _ordering.Address.ToString(),
             ["ReverseProxy:Clusters:order-query:Destinations:default:Address"] = _orderQuery.Address.ToString(),
             ["ReverseProxy:Clusters:inventory:Destinations:default:Address"] = _inventory.Address.ToString(),
+            // payment's Service balances over its two pods.
+            ["ReverseProxy:Clusters:payment:Destinations:default:Address"] = _payment.Address.ToString(),
+            ["ReverseProxy:Clusters:payment:Destinations:replica:Address"] = _paymentReplica.Address.ToString(),
         };
         foreach (var (key, value) in settings)
         {
@@ -187,8 +197,35 @@ public class FlashSaleSystem : IAsyncDisposable
     public Task<ReserveOutcome> ReserveAsOrderingDoesAsync(string sku, ReserveItem item, CancellationToken cancellationToken) =>
         _ordering.Services.GetRequiredService<StockCalls>().ReserveAsync(sku, item, cancellationToken);
 
-    /// <summary>The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c>.</summary>
-    public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer);
+    /// <summary>
+    /// The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c> (payment's own
+    /// records; the provider's ledger shares the store under keys of its own).
+    /// </summary>
+    public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer, keyPrefix: "payment-");
+
+    /// <summary>
+    /// The order's payment with the provider's ledger for it (what it charged and refunded under the order's key), as
+    /// payment's admin view shows it: what an admin gets through the gateway's <c>GET /api/payments/{orderId}</c>.
+    /// An empty ledger when payment recorded nothing for the order.
+    /// </summary>
+    public async Task<PaymentLedger> PaymentLedgerAsync(string orderId, CancellationToken cancellationToken) =>
+        (await PaymentLedgersAsync([orderId], cancellationToken))[orderId];
+
+    public async Task<IReadOnlyDictionary<string, PaymentLedger>> PaymentLedgersAsync(IEnumerable<string> orderIds, CancellationToken cancellationToken)
+    {
+        using var client = _payment.CreateClientAs("operator", Roles.Admin);
+        var ledgers = new Dictionary<string, PaymentLedger>();
+        foreach (var orderId in orderIds.Distinct())
+        {
+            using var response = await client.GetAsync($"/payments/{Uri.EscapeDataString(orderId)}", cancellationToken);
+            var payment = response.StatusCode == HttpStatusCode.NotFound
+                ? null
+                : await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<PaymentView>(JsonSerializerOptions.Web, cancellationToken);
+            ledgers[orderId] = new PaymentLedger(payment?.Charges ?? [], payment?.Refunds ?? []);
+        }
+
+        return ledgers;
+    }
 
     /// <summary>Messages some app gave up on (dead-lettered or dropped) whose content mentions <paramref name="text"/>, e.g. a SKU or an order id.</summary>
     public IReadOnlyList<DeadLetter> DeadLettersAbout(string text) =>
@@ -213,7 +250,7 @@ public class FlashSaleSystem : IAsyncDisposable
             await Sidecar.DisposeAsync();
         }
 
-        foreach (var host in new IAsyncDisposable?[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        foreach (var host in new IAsyncDisposable?[] { _gateway, _ordering, _orderQuery, _payment, _paymentReplica, _inventory, _catalog, _identity })
         {
             if (host is not null)
             {
@@ -250,13 +287,14 @@ public class FlashSaleSystem : IAsyncDisposable
         yield return data;
     }
 
-    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer) => StoredDocuments(storeName, document =>
-        document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer);
+    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer, string keyPrefix = "") => StoredDocuments(storeName, document =>
+        document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer, keyPrefix);
 
-    private IReadOnlyList<JsonElement> StoredDocuments(string storeName, Func<JsonElement, bool> matches)
+    private IReadOnlyList<JsonElement> StoredDocuments(string storeName, Func<JsonElement, bool> matches, string keyPrefix = "")
     {
         var store = Sidecar.Dapr.Store(storeName);
         return store.Keys
+            .Where(key => key.StartsWith(keyPrefix, StringComparison.Ordinal))
             .Select(key => store.Get(key))
             .Where(item => item is not null)
             .Select(item => JsonSerializer.Deserialize<JsonElement>(item!.Value))

@@ -61,6 +61,18 @@ public sealed class FlashSaleRunTests
     }
 
     [Fact]
+    public async Task A_payment_that_does_not_report_the_providers_ledger_leaves_repeated_provider_calls_unverified()
+    {
+        using var gateway = new StandInGateway { ChargesPerOrder = 2, ReportsLedger = false };
+
+        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
+
+        var charging = report.Invariants.Single(invariant => invariant.Name == InvariantRules.ChargedOnce);
+        Assert.Equal((InvariantStatus.Unverified, 0L), (charging.Status, charging.Violations));
+        Assert.False(report.AnyInvariantBroken);
+    }
+
+    [Fact]
     public async Task A_gateway_without_the_payments_route_leaves_the_charge_check_unverified()
     {
         using var gateway = new StandInGateway { RoutesPayments = false };

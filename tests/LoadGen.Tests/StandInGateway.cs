@@ -25,8 +25,11 @@ internal sealed partial class StandInGateway : HttpMessageHandler
     /// <summary>The provider charged every order this many times.</summary>
     public int ChargesPerOrder { get; init; } = 1;
 
-    /// <summary>Without payment's admin route, as today's gateway.</summary>
+    /// <summary>Without payment's admin route, as a gateway before it was routed.</summary>
     public bool RoutesPayments { get; init; } = true;
+
+    /// <summary>payment answers with the provider's ledger (<c>charges</c>, <c>refunds</c>); an older payment did not.</summary>
+    public bool ReportsLedger { get; init; } = true;
 
     public int Placements => _orders.Count;
 
@@ -110,11 +113,19 @@ internal sealed partial class StandInGateway : HttpMessageHandler
         }
     }
 
-    private HttpResponseMessage Payment(string id) => Json(HttpStatusCode.OK, new
-    {
-        orderId = id, status = "Succeeded", paymentId = $"pay-{id}", amount = 49m, currency = "EUR",
-        chargeAttempts = ChargesPerOrder, refundAttempts = 0, charges = ChargesPerOrder,
-    });
+    private HttpResponseMessage Payment(string id) => ReportsLedger
+        ? Json(HttpStatusCode.OK, new
+        {
+            orderId = id, status = "Succeeded", paymentId = $"pay-{id}", amount = 49m, currency = "EUR",
+            chargeAttempts = ChargesPerOrder, refundAttempts = 0,
+            charges = Enumerable.Range(1, ChargesPerOrder).Select(charge => new { chargeId = $"ch_{id}_{charge}", declineReason = (string?)null, amount = 49m, currency = "EUR" }),
+            refunds = Array.Empty<object>(),
+        })
+        : Json(HttpStatusCode.OK, new
+        {
+            orderId = id, status = "Succeeded", paymentId = $"pay-{id}", amount = 49m, currency = "EUR",
+            chargeAttempts = ChargesPerOrder, refundAttempts = 0,
+        });
 
     private static HttpResponseMessage Json(HttpStatusCode status, object value, string mediaType = "application/json", string? etag = null)
     {

@@ -1,19 +1,31 @@
 using FlashSale.Payment;
-using FlashSale.Payment.Infrastructure;
 using FlashSale.TestSupport;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace FlashSale.Payment.Tests;
 
-/// <summary>The payment service in memory, with a configurable simulated provider (no latency unless asked for).</summary>
-public sealed class PaymentServiceFactory() : ServiceFactory<PaymentAssemblyMarker>("payment")
+/// <summary>
+/// The payment service in memory, with a configurable simulated provider (no latency unless asked for). Factories
+/// over one <see cref="InMemoryDapr"/> are replicas of payment sharing its store.
+/// </summary>
+public sealed class PaymentServiceFactory : ServiceFactory<PaymentAssemblyMarker>
 {
     public const string DeclinedCustomer = "customer-with-a-bad-card";
 
+    public PaymentServiceFactory()
+        : this(new InMemoryDapr())
+    {
+    }
+
+    internal PaymentServiceFactory(InMemoryDapr dapr)
+        : base("payment", dapr)
+    {
+    }
+
     public TimeSpan ProviderLatency { get; init; } = TimeSpan.Zero;
 
-    public SimulatedPaymentProvider Provider => Services.GetRequiredService<SimulatedPaymentProvider>();
+    /// <summary><c>Payment:InFlightLease</c>, when a test needs a delivery's hold to run out.</summary>
+    public TimeSpan? InFlightLease { get; init; }
 
     public CloudEventPoster CreateSidecar() => new(CreateClient());
 
@@ -22,5 +34,9 @@ public sealed class PaymentServiceFactory() : ServiceFactory<PaymentAssemblyMark
         base.ConfigureWebHost(builder);
         builder.UseSetting("Payment:Provider:Latency", ProviderLatency.ToString());
         builder.UseSetting("Payment:Provider:DeclinedCustomers:0", DeclinedCustomer);
+        if (InFlightLease is { } lease)
+        {
+            builder.UseSetting("Payment:InFlightLease", lease.ToString());
+        }
     }
 }

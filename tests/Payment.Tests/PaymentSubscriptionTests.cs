@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using FlashSale.Contracts;
 using FlashSale.Contracts.Orders;
 using FlashSale.Messaging;
+using FlashSale.Payment.Infrastructure;
 using FlashSale.TestSupport;
 
 namespace FlashSale.Payment.Tests;
@@ -70,6 +71,6 @@ public class PaymentSubscriptionTests(PaymentServiceFactory factory) : IClassFix
             new JsonObject { ["orderId"] = "order-broken", ["total"] = 10 }, cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(EventOutcome.Drop, delivery.Outcome);
-        Assert.DoesNotContain(factory.Provider.Entries, e => e.IdempotencyKey == "order-broken");
+        Assert.DoesNotContain(factory.Dapr.Store(PaymentStore.StoreName).Keys, key => key.EndsWith("order-broken", StringComparison.Ordinal));
     }
 }

@@ -1,15 +1,20 @@
 using FlashSale.Payment.Domain;
 using FlashSale.Payment.Infrastructure;
+using FlashSale.TestSupport;
 using Microsoft.Extensions.Options;
 
 namespace FlashSale.Payment.Tests;
 
+/// <summary>The simulated provider over a payments store; several providers over one store are payment's replicas.</summary>
 public class SimulatedPaymentProviderTests
 {
-    private static SimulatedPaymentProvider Provider(double failureRate = 0, bool deterministic = false, params string[] declined) =>
-        new(new StaticOptions(new SimulatedProviderOptions
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private static SimulatedPaymentProvider Provider(
+        double failureRate = 0, bool deterministic = false, InMemoryDapr? store = null, TimeSpan latency = default, params string[] declined) =>
+        new(new InMemoryDaprClient(store ?? new InMemoryDapr(), "payment"), new StaticOptions(new SimulatedProviderOptions
         {
-            Latency = TimeSpan.Zero,
+            Latency = latency,
             FailureRate = failureRate,
             DeterministicFailures = deterministic,
             DeclinedCustomers = [.. declined],
@@ -26,21 +31,51 @@ public class SimulatedPaymentProviderTests
         var second = await provider.ChargeAsync(Charge("order-1"), TestContext.Current.CancellationToken);
 
         Assert.NotNull(first.ChargeId);
-        Assert.Equal(first, second);
-        Assert.Single(provider.ChargesFor("order-1"));
-        Assert.Equal([false, true], provider.Entries.Select(e => e.Replayed));
+        Assert.Equal((false, true), (first.Replayed, second.Replayed));
+        Assert.Equal(first.ChargeId, second.ChargeId);
+        Assert.Equal(first.ChargeId, Assert.Single((await provider.LedgerAsync("order-1", Cancellation)).Charges).ChargeId);
     }
 
     [Fact]
-    public async Task Concurrent_calls_with_one_key_move_money_once()
+    public async Task Replicas_sharing_the_store_charging_one_key_at_once_move_money_once_and_the_others_replay_it()
     {
-        var provider = Provider();
+        // Each replica has its own provider client; only the store is shared. The latency lets every call decide
+        // (and draw a charge id of its own) before any of them records it.
+        var store = new InMemoryDapr();
+        var replicas = Enumerable.Range(0, 4).Select(_ => Provider(store: store, latency: TimeSpan.FromMilliseconds(20))).ToList();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ =>
-            provider.ChargeAsync(Charge("order-1"), TestContext.Current.CancellationToken)));
+        var results = await Task.WhenAll(replicas.SelectMany(replica => Enumerable.Range(0, 5).Select(_ =>
+            replica.ChargeAsync(Charge("order-1"), Cancellation))));
 
-        Assert.Single(results.Distinct());
-        Assert.Single(provider.ChargesFor("order-1"));
+        var executed = Assert.Single(results, result => !result.Replayed);
+        Assert.All(results, result => Assert.Equal(executed.ChargeId, result.ChargeId));
+        var ledger = await replicas[3].LedgerAsync("order-1", Cancellation);
+        Assert.Equal(executed.ChargeId, Assert.Single(ledger.Charges).ChargeId);
+    }
+
+    [Fact]
+    public async Task A_charge_recorded_by_one_replica_is_replayed_by_another()
+    {
+        var store = new InMemoryDapr();
+
+        var first = await Provider(store: store).ChargeAsync(Charge("order-1"), Cancellation);
+        var onTheOtherReplica = await Provider(store: store).ChargeAsync(Charge("order-1"), Cancellation);
+
+        Assert.Equal((first.ChargeId, true), (onTheOtherReplica.ChargeId, onTheOtherReplica.Replayed));
+    }
+
+    [Fact]
+    public async Task When_the_store_is_down_a_charge_fails_and_nothing_is_recorded()
+    {
+        var store = new InMemoryDapr();
+        var provider = Provider(store: store);
+
+        using (store.Store(PaymentStore.StoreName).SimulateOutage())
+        {
+            await Assert.ThrowsAsync<FlashSale.Sidecar.StateStoreUnavailableException>(() => provider.ChargeAsync(Charge("order-1"), Cancellation));
+        }
+
+        Assert.Empty((await provider.LedgerAsync("order-1", Cancellation)).Charges);
     }
 
     [Fact]
@@ -87,18 +122,25 @@ public class SimulatedPaymentProviderTests
     }
 
     [Fact]
-    public async Task A_refund_is_executed_once_per_key_and_needs_an_existing_charge()
+    public async Task A_refund_is_executed_once_per_key_by_whichever_replica_and_needs_the_charge_it_names()
     {
-        var provider = Provider();
-        var charge = await provider.ChargeAsync(Charge("order-1"), TestContext.Current.CancellationToken);
+        var store = new InMemoryDapr();
+        var (replica, otherReplica) = (Provider(store: store), Provider(store: store));
+        var charge = await replica.ChargeAsync(Charge("order-1"), Cancellation);
 
-        var first = await provider.RefundAsync(new RefundRequest("order-1", charge.ChargeId!, 10m, "EUR"), TestContext.Current.CancellationToken);
-        var again = await provider.RefundAsync(new RefundRequest("order-1", charge.ChargeId!, 10m, "EUR"), TestContext.Current.CancellationToken);
+        var refunds = await Task.WhenAll(new[] { replica, otherReplica, replica, otherReplica }.Select(provider =>
+            provider.RefundAsync(new RefundRequest("order-1", charge.ChargeId!, 10m, "EUR"), Cancellation)));
+        var refundOfTheRefund = await otherReplica.RefundAsync(new RefundRequest("order-1", charge.ChargeId!, 10m, "EUR"), Cancellation);
 
-        Assert.Equal(first, again);
-        Assert.Single(provider.RefundsFor("order-1"));
+        var executed = Assert.Single(refunds, refund => !refund.Replayed);
+        Assert.All(refunds.Append(refundOfTheRefund), refund => Assert.Equal(executed.RefundId, refund.RefundId));
+        Assert.True(refundOfTheRefund.Replayed);
+        var ledger = await replica.LedgerAsync("order-1", Cancellation);
+        Assert.Equal((executed.RefundId, charge.ChargeId), (Assert.Single(ledger.Refunds).RefundId, ledger.Refunds[0].ChargeId));
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            provider.RefundAsync(new RefundRequest("order-2", "ch_unknown", 10m, "EUR"), TestContext.Current.CancellationToken));
+            replica.RefundAsync(new RefundRequest("order-2", "ch_unknown", 10m, "EUR"), Cancellation));
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            replica.RefundAsync(new RefundRequest("order-1", "ch_another", 10m, "EUR"), Cancellation));
     }
 
     private static async Task<List<bool>> OutcomesAsync(SimulatedPaymentProvider provider, IEnumerable<string> keys)

@@ -42,17 +42,22 @@ public sealed record OrderView(string OrderId, string Status)
 public sealed record SaleFigures(string Sku, int UnitsSold);
 
 /// <summary>
-/// payment's admin view of one order's payment. <see cref="Charges"/> (provider charges that moved money) is read
-/// when payment reports it; until then the invariant falls back on <see cref="ChargeAttempts"/>.
+/// payment's admin view of one order's payment, with the provider's ledger for it: <see cref="Charges"/> are the
+/// charges the provider executed (replays add none); those with a charge id took money. A payment service that does
+/// not report the ledger leaves it null, and the invariant falls back on <see cref="ChargeAttempts"/>.
 /// </summary>
 public sealed record PaymentView(
-    string OrderId, string Status, int ChargeAttempts, int? Charges)
+    string OrderId, string Status, int ChargeAttempts, IReadOnlyList<ProviderChargeView>? Charges)
 {
     /// <summary>The title of payment's own 404: the order was never charged (any other 404 is the gateway's: no route).</summary>
     public const string NotRecordedTitle = "No payment is recorded for this order";
 
-    public PaymentObservation ToObservation() => new(OrderId, Status, ChargeAttempts, Charges);
+    public PaymentObservation ToObservation() =>
+        new(OrderId, Status, ChargeAttempts, Charges?.Count(charge => charge.ChargeId is not null));
 }
+
+/// <summary>One charge in the provider's ledger: a charge id when it took money, else the decline reason.</summary>
+public sealed record ProviderChargeView(string? ChargeId, string? DeclineReason);
 
 /// <summary>An RFC 9457 problem, with the field errors of a 400.</summary>
 public sealed record Problem(string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors)

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FlashSale.Payment.Api;
 
-/// <summary>Read-only admin view of recorded payments, e.g. to check that an order was charged exactly once.</summary>
+/// <summary>
+/// Read-only admin view of recorded payments with the provider's ledger for the order, e.g. to check that an order was
+/// charged exactly once. Admins reach it through the gateway (<c>GET /api/payments/{orderId}</c>).
+/// </summary>
 public static class PaymentsEndpoints
 {
     public static IEndpointRouteBuilder MapPaymentsEndpoints(this IEndpointRouteBuilder app)
@@ -16,17 +19,21 @@ public static class PaymentsEndpoints
     }
 
     private static async Task<Results<Ok<PaymentResponse>, ProblemHttpResult>> GetPaymentAsync(
-        string orderId, PaymentStore store, CancellationToken cancellationToken)
+        string orderId, PaymentStore store, IPaymentProvider provider, CancellationToken cancellationToken)
     {
         var stored = await store.ReadAsync(orderId, cancellationToken);
+        // The order id is the provider's idempotency key for the order's charge and refund.
         return stored.Record is { } payment
-            ? TypedResults.Ok(PaymentResponse.From(payment))
+            ? TypedResults.Ok(PaymentResponse.From(payment, await provider.LedgerAsync(orderId, cancellationToken)))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No payment is recorded for this order",
                 detail: $"order {orderId} has not been charged");
     }
 }
 
-/// <summary>A payment as the admin sees it: its outcome and how often the service called the provider for it.</summary>
+/// <summary>
+/// A payment as the admin sees it: its outcome, how often the service called the provider for it, and what the provider
+/// executed (<see cref="Charges"/>, <see cref="Refunds"/>: replays add none, so one approved charge means charged once).
+/// </summary>
 public sealed record PaymentResponse(
     string OrderId,
     string CustomerId,
@@ -40,10 +47,19 @@ public sealed record PaymentResponse(
     int RefundAttempts,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ChargedAt,
-    DateTimeOffset? RefundedAt)
+    DateTimeOffset? RefundedAt,
+    IReadOnlyList<ProviderChargeResponse> Charges,
+    IReadOnlyList<ProviderRefundResponse> Refunds)
 {
-    public static PaymentResponse From(PaymentRecord payment) => new(
+    public static PaymentResponse From(PaymentRecord payment, ProviderLedger ledger) => new(
         payment.OrderId, payment.CustomerId, payment.Status, payment.PaymentId, payment.Amount, payment.Currency,
         payment.FailureReason, payment.RefundId, payment.ChargeAttempts, payment.RefundAttempts, payment.CreatedAt,
-        payment.ChargedAt, payment.RefundedAt);
+        payment.ChargedAt, payment.RefundedAt,
+        [.. ledger.Charges.Select(charge => new ProviderChargeResponse(charge.ChargeId, charge.DeclineReason, charge.Amount, charge.Currency, charge.At))],
+        [.. ledger.Refunds.Select(refund => new ProviderRefundResponse(refund.RefundId, refund.ChargeId, refund.Amount, refund.Currency, refund.At))]);
 }
+
+/// <summary>A charge the provider executed: <see cref="ChargeId"/> when it took the money, else <see cref="DeclineReason"/>.</summary>
+public sealed record ProviderChargeResponse(string? ChargeId, string? DeclineReason, decimal Amount, string Currency, DateTimeOffset At);
+
+public sealed record ProviderRefundResponse(string RefundId, string ChargeId, decimal Amount, string Currency, DateTimeOffset At);

@@ -80,6 +80,7 @@ public sealed partial class PaymentProcessor(
         // The order id is the idempotency key: if a crashed delivery's charge went through, the provider returns it.
         var result = await provider.ChargeAsync(
             new ChargeRequest(held.OrderId, held.CustomerId, held.Amount, held.Currency), cancellationToken);
+        LogIfReplayed(held.OrderId, "charge", result.Replayed);
         return await CompleteAsync(held, current => current.Charged(result, time.GetUtcNow()), cancellationToken);
     }
 
@@ -87,6 +88,7 @@ public sealed partial class PaymentProcessor(
     {
         var result = await provider.RefundAsync(
             new RefundRequest(held.OrderId, held.PaymentId!, held.Amount, held.Currency), cancellationToken);
+        LogIfReplayed(held.OrderId, "refund", result.Replayed);
         return await CompleteAsync(held, current => current.Refunded(result, time.GetUtcNow()), cancellationToken);
     }
 
@@ -138,6 +140,14 @@ public sealed partial class PaymentProcessor(
         return EventOutcome.Drop;
     }
 
+    private void LogIfReplayed(string orderId, string operation, bool replayed)
+    {
+        if (replayed)
+        {
+            LogReplayed(operation, orderId);
+        }
+    }
+
     private EventOutcome Busy(string orderId, string reason)
     {
         LogBusy(orderId, reason);
@@ -152,6 +162,9 @@ public sealed partial class PaymentProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Payment of order {OrderId} is now {Status} (decline reason: {DeclineReason})")]
     private partial void LogCompleted(string orderId, PaymentStatus status, string declineReason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The provider replayed the {Operation} of order {OrderId}: an earlier holder's call had gone through, no money moved again")]
+    private partial void LogReplayed(string operation, string orderId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refusing the refund of order {OrderId}: {Reason}")]
     private partial void LogRefusedRefund(string orderId, string reason);

@@ -40,3 +40,4 @@ public sealed record StockLevels(string Sku, int Available, int Reserved, int So
 /// <summary>An RFC 9457 problem, with the extensions FlashSale adds (validation errors, the SKUs of a refusal).</summary>
 public sealed record Problem(
     int Status, string? Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors, IReadOnlyList<string>? Skus, int? Limit = null);
+

@@ -29,6 +29,11 @@ public sealed class SystemFixture : FlashSaleSystem, IAsyncLifetime
 
     public Task StartOrderingAsync() => StartOrderingAsync(TestContext.Current.CancellationToken);
 
+    public Task<PaymentLedger> PaymentLedgerAsync(string orderId) => PaymentLedgerAsync(orderId, TestContext.Current.CancellationToken);
+
+    public Task<IReadOnlyDictionary<string, PaymentLedger>> PaymentLedgersAsync(IEnumerable<string> orderIds) =>
+        PaymentLedgersAsync(orderIds, TestContext.Current.CancellationToken);
+
     /// <summary>
     /// The order as ordering (the write model) has it, read straight from <c>orders-store</c>: ordering serves no reads,
     /// customers and admins read orders from order-query.

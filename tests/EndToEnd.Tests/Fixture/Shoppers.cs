@@ -139,6 +139,17 @@ public sealed class Admin(HttpClient http, string userName, string token) : Shop
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.ReadAsync<SaleFigures>(HttpStatusCode.OK);
     }
 
+    /// <summary>The order's payment with the provider's ledger, or null when payment recorded none (its own 404).</summary>
+    public async Task<PaymentView?> FindPaymentAsync(string orderId)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/payments/{orderId}"));
+        return response.StatusCode == HttpStatusCode.NotFound
+            ? (await response.ReadProblemAsync(HttpStatusCode.NotFound)).Title == "No payment is recorded for this order"
+                ? null
+                : throw new InvalidOperationException($"GET /api/payments/{orderId} is not routed")
+            : await response.ReadAsync<PaymentView>(HttpStatusCode.OK);
+    }
+
     public Task<SaleFigures?> SaleFiguresOnceAsync(string sku, Func<SaleFigures, bool> condition, string awaited) =>
         Eventually.MatchesAsync(() => FindSaleFiguresAsync(sku), figures => figures is not null && condition(figures),
             $"the dashboard of {sku} to show {awaited}", cancellationToken: TestContext.Current.CancellationToken);

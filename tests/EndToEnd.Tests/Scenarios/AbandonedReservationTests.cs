@@ -51,7 +51,7 @@ public sealed class AbandonedReservationTests(SystemFixture system)
             Assert.Equal([new ExpiredReservation(sku, 2)], view!.ExpiredReservations);
             Assert.Equal("Pending", view.Payment.Status);
             Assert.Equal((2, 0, 3), (figures!.ExpiredReservationUnits, figures.UnitsSold, figures.RemainingStock));
-            Assert.Empty(system.PaymentProvider.ChargesFor(order.Id));
+            Assert.Empty((await system.PaymentLedgerAsync(order.Id)).Charges);
         }
         finally
         {
@@ -62,8 +62,8 @@ public sealed class AbandonedReservationTests(SystemFixture system)
         var refunded = await Eventually.MatchesAsync(() => customer.FindOrderAsync(order.Id), o => o?.Payment.Status == "Refunded",
             "the late charge to be refunded", cancellationToken: TestContext.Current.CancellationToken);
         await system.SettleAsync();
-        Assert.Single(system.PaymentProvider.ChargesFor(order.Id));
-        Assert.Single(system.PaymentProvider.RefundsFor(order.Id));
+        var ledger = await system.PaymentLedgerAsync(order.Id);
+        Assert.Equal(Assert.Single(ledger.Charges).ChargeId, Assert.Single(ledger.Refunds).ChargeId);
         Assert.Equal("Cancelled", system.WriteModelOrder(order.Id).Status);
         Assert.Equal("Cancelled", refunded!.Status);
         Assert.Equal(new StockLevels(sku, 3, 0, 0), await admin.GetStockAsync(sku));

@@ -77,7 +77,7 @@ public sealed class DuplicateDeliveryTests(SystemFixture system)
                 role, written.Status, written.Version, written.CancellationReason, written.Total,
                 read.Status, read.Version, read.Payment.Status, read.Payment.Amount, read.Lines?.Sum(line => line.Quantity),
                 (await customer.ListOrdersAsync()).TotalCount,
-                system.PaymentProvider.ChargesFor(order.Id).Count, system.PaymentProvider.RefundsFor(order.Id).Count,
+                (await system.PaymentLedgerAsync(order.Id)).Charges.Count, (await system.PaymentLedgerAsync(order.Id)).Refunds.Count,
                 payment.GetProperty("status").ToString(), payment.GetProperty("chargeAttempts").GetInt32()));
         }
 

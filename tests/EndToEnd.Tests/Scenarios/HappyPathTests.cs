@@ -33,7 +33,7 @@ public sealed class HappyPathTests(SystemFixture system)
         Assert.Equal((placed.Id, "Confirmed", 2, "Succeeded"), (listed.OrderId, listed.Status, listed.ItemCount, listed.PaymentStatus));
         Assert.Equal(($"Product {sku}", 2, 120m, 0), (figures!.ProductName, figures.UnitsSold, figures.Revenue["EUR"], figures.CancelledOrders));
         Assert.Equal(new StockLevels(sku, 3, 0, 2), await admin.GetStockAsync(sku));
-        var charge = Assert.Single(system.PaymentProvider.ChargesFor(placed.Id));
+        var charge = Assert.Single((await system.PaymentLedgerAsync(placed.Id)).Charges);
         Assert.Equal((120m, "EUR", confirmed.PaymentId), (charge.Amount, charge.Currency, charge.Outcome));
         Assert.Single(system.Events<OrderConfirmed>(Topics.Orders), e => e.OrderId == placed.Id);
         Assert.Empty(system.DeadLettersAbout(placed.Id));

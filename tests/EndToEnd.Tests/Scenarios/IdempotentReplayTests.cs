@@ -67,7 +67,7 @@ public sealed class IdempotentReplayTests(SystemFixture system)
 
         Assert.Single(system.StoredOrdersOf(customer.UserName));
         Assert.Single(system.Events<OrderPlaced>(Topics.Orders), e => e.CustomerId == customer.UserName);
-        Assert.Single(system.PaymentProvider.ChargesFor(orderId));
+        Assert.Single((await system.PaymentLedgerAsync(orderId)).Charges);
         Assert.Equal(1, (await customer.ListOrdersAsync()).TotalCount);
         Assert.Equal(new StockLevels(sku, 4, 0, 1), await admin.GetStockAsync(sku));
         Assert.Empty(system.DeadLettersAbout(orderId));

@@ -45,7 +45,7 @@ public sealed class OrderingRestartTests(SystemFixture system)
         Assert.Equal(2, confirmed.Version);
         Assert.Single(system.Events<OrderConfirmed>(Topics.Orders), e => e.OrderId == order.Id);
         Assert.DoesNotContain(system.Events<RefundRequested>(Topics.Orders), e => e.OrderId == order.Id);
-        Assert.Equal(confirmed.PaymentId, Assert.Single(system.PaymentProvider.ChargesFor(order.Id)).Outcome);
+        Assert.Equal(confirmed.PaymentId, Assert.Single((await system.PaymentLedgerAsync(order.Id)).Charges).Outcome);
         var figures = (await admin.FindSaleFiguresAsync(sku))!;
         Assert.Equal((1, 1, 45m), (figures.ConfirmedOrders, figures.UnitsSold, figures.Revenue["EUR"]));
         Assert.Empty(system.DeadLettersAbout(order.Id));

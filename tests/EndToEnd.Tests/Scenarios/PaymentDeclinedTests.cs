@@ -25,6 +25,6 @@ public sealed class PaymentDeclinedTests(SystemFixture system)
         Assert.Null(cancelled.PaymentId);
         Assert.Equal(("Failed", "card declined"), (details!.Payment.Status, details.Payment.FailureReason));
         Assert.Equal((0, 0, 0m, 4), (figures!.ConfirmedOrders, figures.UnitsSold, figures.Revenue.GetValueOrDefault("EUR"), figures.RemainingStock));
-        Assert.Equal("card declined", Assert.Single(system.PaymentProvider.ChargesFor(placed.Id)).Outcome);
+        Assert.Equal("card declined", Assert.Single((await system.PaymentLedgerAsync(placed.Id)).Charges).Outcome);
     }
 }

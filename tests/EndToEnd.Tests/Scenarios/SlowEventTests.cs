@@ -149,8 +149,9 @@ public sealed class SlowEventTests(ModelledTimingSystem modelled) : IClassFixtur
         Assert.Equal(cancelled, orders.Where(order => order.Status == "Cancelled").Select(order => order.Id));
         Assert.Equal(soldToConfirmed, levels.Sold);
         Assert.Equal(stock, levels.Available + levels.Reserved + levels.Sold);
-        Assert.All(confirmed, id => Assert.Equal((1, 0), (_system.PaymentProvider.ChargesFor(id).Count, _system.PaymentProvider.RefundsFor(id).Count)));
-        Assert.All(cancelled, id => Assert.Equal((1, 1), (_system.PaymentProvider.ChargesFor(id).Count, _system.PaymentProvider.RefundsFor(id).Count)));
+        var ledgers = await _system.PaymentLedgersAsync(confirmed.Concat(cancelled));
+        Assert.All(confirmed, id => Assert.Equal((1, 0), (ledgers[id].Charges.Count, ledgers[id].Refunds.Count)));
+        Assert.All(cancelled, id => Assert.Equal((1, 1), (ledgers[id].Charges.Count, ledgers[id].Refunds.Count)));
         Assert.Empty(confirmed.Concat(cancelled).SelectMany(_system.DeadLettersAbout));
     }
 }

@@ -67,19 +67,45 @@ public sealed class DaprSidecarStandIn : IAsyncDisposable
         AddAppAsync(appId, new SocketsHttpHandler(), baseAddress, cancellationToken);
 
     /// <summary>
+    /// Another replica of <paramref name="appId"/> (a second pod of its Deployment) listening on
+    /// <paramref name="baseAddress"/>: it joins the app's consumer group, so the app's partitions are split between its
+    /// replicas, each partition delivered to one of them (see <see cref="FaultSwitches.DeliverToTwoReplicas"/> for a
+    /// rebalance's duplicate). Register the app first.
+    /// </summary>
+    public Task AddReplicaAsync(string appId, Uri baseAddress, CancellationToken cancellationToken = default)
+    {
+        var replica = Apps.RegisterReplica(appId, new SocketsHttpHandler(), baseAddress);
+        // The replica's daprd reads its subscriptions like the first one's; they are the same code, so the same rules.
+        return SubscribeAsync(replica, cancellationToken);
+    }
+
+    /// <summary>
     /// The app goes down: nothing reaches it and its messages wait in their partitions. A delivery in flight is not
     /// acknowledged and comes again after the restart. Its state stays in the stores, as it would in the real ones.
     /// </summary>
-    public void StopApp(string appId) => Apps.Get(appId).Stop();
+    public void StopApp(string appId)
+    {
+        // Every replica: the Deployment is down, not one pod of it.
+        foreach (var replica in Apps.ReplicasOf(appId))
+        {
+            replica.Stop();
+        }
+    }
 
     /// <summary>
-    /// The app is back, optionally as a new instance (<paramref name="handler"/> of a new host): daprd reads its
-    /// subscriptions again and the consumers go on from their last committed message.
+    /// The app is back, optionally as a new instance (<paramref name="handler"/> of a new host, for its first
+    /// replica): daprd reads its subscriptions again and the consumers go on from their last committed message. Its
+    /// other replicas come back as they were.
     /// </summary>
     public async Task RestartAppAsync(string appId, HttpMessageHandler? handler = null, Uri? baseAddress = null, CancellationToken cancellationToken = default)
     {
         var app = Apps.Get(appId);
         app.Start(handler, baseAddress);
+        foreach (var replica in Apps.ReplicasOf(appId).Where(replica => replica != app))
+        {
+            replica.Start(newHandler: null, newBaseAddress: null);
+        }
+
         await SubscribeAsync(app, cancellationToken);
     }
 

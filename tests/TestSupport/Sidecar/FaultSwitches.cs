@@ -12,6 +12,7 @@ public sealed class FaultSwitches
 {
     private readonly ConcurrentDictionary<string, TimeSpan> _topicDelays = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _heldTopics = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<object, (string AppId, Func<BrokerMessage, bool> Matches)> _replicaDuplicates = new();
     private volatile FailureRate? _failures;
 
     /// <summary>Every message is delivered a second time right after it was acknowledged (a redelivery after a lost
@@ -59,6 +60,20 @@ public sealed class FaultSwitches
 
     public void StopFailingDeliveries() => _failures = null;
 
+    /// <summary>
+    /// Every message for <paramref name="appId"/> that <paramref name="matches"/> is delivered to two of its replicas at
+    /// once: the one its partition is assigned to and the next, as when a consumer-group rebalance hands the partition
+    /// over while the first replica is still handling it (the offset was not committed). Both deliveries go on until
+    /// settled; the second is recorded as a duplicate. Until the returned handle is disposed; needs two replicas
+    /// (<see cref="DaprSidecarStandIn.AddReplicaAsync"/>).
+    /// </summary>
+    public IDisposable DeliverToTwoReplicas(string appId, Func<BrokerMessage, bool> matches)
+    {
+        var handle = new ReplicaDuplicates(this);
+        _replicaDuplicates[handle] = (appId, matches);
+        return handle;
+    }
+
     /// <summary>Switches everything off.</summary>
     public void Reset()
     {
@@ -71,7 +86,11 @@ public sealed class FaultSwitches
         }
 
         _failures = null;
+        _replicaDuplicates.Clear();
     }
+
+    internal bool DeliversToTwoReplicas(string appId, BrokerMessage message) =>
+        _replicaDuplicates.Values.Any(duplicate => duplicate.AppId == appId && duplicate.Matches(message));
 
     internal TimeSpan DelayOf(string topic) => _topicDelays.GetValueOrDefault(topic);
 
@@ -121,4 +140,9 @@ public sealed class FaultSwitches
     }
 
     private sealed record FailureRate(double Fraction, int Seed);
+
+    private sealed class ReplicaDuplicates(FaultSwitches faults) : IDisposable
+    {
+        public void Dispose() => faults._replicaDuplicates.TryRemove(this, out _);
+    }
 }

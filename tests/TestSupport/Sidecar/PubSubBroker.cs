@@ -205,7 +205,17 @@ public sealed class PubSubBroker
         {
             try
             {
-                await DeliverUntilSettledAsync(delivery, duplicate: false);
+                if (_faults.DeliversToTwoReplicas(delivery.Consumer.AppId, delivery.Message) && _apps.ReplicaCount(delivery.Consumer.AppId) > 1)
+                {
+                    await Task.WhenAll(
+                        DeliverUntilSettledAsync(delivery, duplicate: false),
+                        DeliverUntilSettledAsync(delivery, duplicate: true, replicaShift: 1));
+                }
+                else
+                {
+                    await DeliverUntilSettledAsync(delivery, duplicate: false);
+                }
+
                 if (_faults.DeliverEveryMessageTwice)
                 {
                     await DeliverUntilSettledAsync(delivery, duplicate: true);
@@ -228,10 +238,11 @@ public sealed class PubSubBroker
         }
     }
 
-    private async Task DeliverUntilSettledAsync(Delivery delivery, bool duplicate)
+    /// <summary>Delivers to the replica the message's partition is assigned to (or, shifted, to another one).</summary>
+    private async Task DeliverUntilSettledAsync(Delivery delivery, bool duplicate, int replicaShift = 0)
     {
         var (consumer, message) = delivery;
-        var app = _apps.Get(consumer.AppId);
+        var app = _apps.ReplicaFor(consumer.AppId, message.Topic + "/" + LaneOf(message), replicaShift);
         await WaitUntilDueAsync(message);
         for (var attempt = 1; ; attempt++)
         {
@@ -254,7 +265,7 @@ public sealed class PubSubBroker
 
             _deliveries.Enqueue(new DeliveryRecord(consumer.AppId, message.Topic, message.Offset, message.PartitionKey,
                 result.EventId, result.EventType, result.Path, attempt, result.Answer, result.HttpStatus, duplicate,
-                _options.TimeProvider.GetUtcNow()));
+                _options.TimeProvider.GetUtcNow(), app.BaseAddress));
 
             var hasDeadLetterTopic = consumer.Subscription.DeadLetterTopic is not null;
             switch (result.Answer.Settles(hasDeadLetterTopic))
@@ -550,10 +561,10 @@ internal static class AppAnswerExtensions
     };
 }
 
-/// <summary>One delivery attempt of a message to an app.</summary>
+/// <summary>One delivery attempt of a message to an app; <see cref="Replica"/> is the address of the replica it reached.</summary>
 public sealed record DeliveryRecord(
     string AppId, string Topic, long Offset, string? PartitionKey, string? EventId, string? EventType, string? Path, int Attempt,
-    AppAnswer Answer, int? HttpStatus, bool Duplicate, DateTimeOffset At);
+    AppAnswer Answer, int? HttpStatus, bool Duplicate, DateTimeOffset At, Uri Replica);
 
 /// <summary>A message the sidecar gave up on for one app; <see cref="DeadLetterTopic"/> is null when it was not sent to
 /// one (no dead-letter topic, or a 404 answer): the message is then lost, as with daprd.</summary>

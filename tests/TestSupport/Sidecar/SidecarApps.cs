@@ -1,15 +1,19 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 
 namespace FlashSale.TestSupport.Sidecar;
 
 /// <summary>
 /// The apps the stand-in can reach, each behind an <see cref="HttpMessageHandler"/> (a TestServer's handler, or a
 /// socket handler for a Kestrel app on loopback). An app can be stopped and restarted: while it is stopped nothing
-/// reaches it, and deliveries wait for it.
+/// reaches it, and deliveries wait for it. An app id may have several replicas (pods of one Deployment): they share
+/// the app's consumer group, so each partition is delivered to one of them; invocation and stop/restart reach the
+/// first.
 /// </summary>
 public sealed class SidecarApps
 {
     private readonly ConcurrentDictionary<string, AppEndpoint> _apps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImmutableList<AppEndpoint>> _replicas = new(StringComparer.Ordinal);
 
     public IReadOnlyCollection<string> AppIds => _apps.Keys.ToArray();
 
@@ -40,7 +44,45 @@ public sealed class SidecarApps
             throw new InvalidOperationException($"app '{appId}' is already registered");
         }
 
+        _replicas[appId] = [app];
         return app;
+    }
+
+    /// <summary>Another replica of a registered app.</summary>
+    internal AppEndpoint RegisterReplica(string appId, HttpMessageHandler handler, Uri baseAddress)
+    {
+        Get(appId);
+        var replica = new AppEndpoint(appId, handler, baseAddress);
+        _replicas.AddOrUpdate(appId, _ => [replica], (_, replicas) => replicas.Add(replica));
+        return replica;
+    }
+
+    /// <summary>Every replica of the app, the first registered first.</summary>
+    internal IReadOnlyList<AppEndpoint> ReplicasOf(string appId) =>
+        _replicas.TryGetValue(appId, out var replicas) ? replicas : [Get(appId)];
+
+    public int ReplicaCount(string appId) => _replicas.TryGetValue(appId, out var replicas) ? replicas.Count : 0;
+
+    /// <summary>
+    /// The replica a partition (<paramref name="lane"/>) is assigned to, or with <paramref name="shift"/> the one after
+    /// it: a stable assignment, as a consumer group keeps while its members stay.
+    /// </summary>
+    internal AppEndpoint ReplicaFor(string appId, string lane, int shift = 0)
+    {
+        var replicas = ReplicasOf(appId);
+        return replicas[(int)((StableHash(lane) + (uint)shift) % (uint)replicas.Count)];
+    }
+
+    // FNV-1a: string.GetHashCode is randomized per process, and an assignment should repeat from run to run.
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 }
 
