@@ -32,12 +32,14 @@ public static class StorefrontServiceExtensions
 
         // No resilience pipeline: its retries would replay refusals (429) the shopper should see, and its timeouts
         // would cut the live streams; GatewayClient times REST calls out itself.
+#pragma warning disable EXTEXP0001 // Evaluation API; the only way to opt one client out of ConfigureHttpClientDefaults' pipeline.
         builder.Services.AddHttpClient<GatewayClient>(http =>
             {
                 http.BaseAddress = new Uri(builder.Configuration["Gateway:BaseAddress"] ?? throw new InvalidOperationException("Gateway:BaseAddress is not set"));
                 http.Timeout = Timeout.InfiniteTimeSpan;
             })
             .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         return builder;
     }
 

@@ -11,13 +11,13 @@ public sealed class FormValues
 {
     private readonly Dictionary<string, string[]> _errors = [];
 
-    public decimal? Decimal(string field, string? text) => Parse(field, text, "a number such as 19.99",
+    public decimal? Decimal(string field, string? text) => Parse<decimal>(field, text, "a number such as 19.99",
         value => decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? number : null);
 
-    public int? Integer(string field, string? text) => Parse(field, text, "a whole number",
+    public int? Integer(string field, string? text) => Parse<int>(field, text, "a whole number",
         value => int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null);
 
-    public DateTimeOffset? UtcTime(string field, string? text) => Parse(field, text, "a date and time",
+    public DateTimeOffset? UtcTime(string field, string? text) => Parse<DateTimeOffset>(field, text, "a date and time",
         value => DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             ? new DateTimeOffset(time, TimeSpan.Zero)
             : null);
