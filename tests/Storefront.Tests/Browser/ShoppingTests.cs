@@ -73,7 +73,7 @@ public sealed class ShoppingTests(StorefrontSite site)
         var shopper = await site.System.Client.SignInAsync(customer);
         var orders = await shopper.ListOrdersAsync();
         Assert.Equal(1, orders.TotalCount);
-        Assert.Equal(new StockLevels(sku, 9, 0, 1), await admin.StockOnceAsync(sku, new StockLevels(sku, 9, 0, 1)));
+        await admin.StockOnceAsync(sku, new StockLevels(sku, 9, 0, 1));
     }
 
     [Fact]
