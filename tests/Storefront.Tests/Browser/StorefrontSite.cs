@@ -1,5 +1,6 @@
 using FlashSale.EndToEnd.Tests.Fixture;
 using FlashSale.Storefront;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 
 namespace FlashSale.Storefront.Tests.Browser;
@@ -36,8 +37,11 @@ public sealed class StorefrontSite(SystemFixture system) : IAsyncLifetime
         _storefront = ServiceHost<StorefrontAssemblyMarker>.Start("storefront", system.Sidecar.Dapr, new HostSetup
         {
             Settings = new Dictionary<string, string?> { ["Gateway:BaseAddress"] = system.Client.Http.BaseAddress!.ToString() },
+            // The framework's scripts (blazor.web.js) from the build's static web assets, as in a published image.
+            ConfigureHost = host => host.UseStaticWebAssets(),
         });
         _playwright = await Playwright.CreateAsync();
+        Assertions.SetDefaultExpectTimeout((float)Eventually.Deadline.TotalMilliseconds);
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium",
@@ -55,7 +59,12 @@ public sealed class StorefrontSite(SystemFixture system) : IAsyncLifetime
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout((float)Eventually.Deadline.TotalMilliseconds);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        // What the browser saw goes into the test's output, for when a scenario fails.
+        var output = TestContext.Current.TestOutputHelper;
+        page.Console += (_, message) => output?.WriteLine($"[browser {message.Type}] {message.Text}");
+        page.RequestFailed += (_, request) => output?.WriteLine($"[browser request failed] {request.Method} {request.Url}: {request.Failure}");
+        return page;
     }
 
     public async Task SignInAsync(IPage page, string userName)
