@@ -8,7 +8,7 @@ builder.AddServiceDefaults("storefront");
 builder.AddStorefront();
 
 var app = builder.Build();
-app.UseServiceDefaults();
+app.UseServiceDefaults(htmlErrorPages: true);
 app.UseStorefront();
 
 app.MapStaticAssets();

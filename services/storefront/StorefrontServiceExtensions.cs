@@ -43,11 +43,9 @@ public static class StorefrontServiceExtensions
         return builder;
     }
 
-    /// <summary>Friendly error and status pages instead of problem+json, then the session, authorization and antiforgery.</summary>
+    /// <summary>The session, authorization and antiforgery.</summary>
     public static WebApplication UseStorefront(this WebApplication app)
     {
-        app.UseExceptionHandler("/error", createScopeForErrors: true);
-        app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
