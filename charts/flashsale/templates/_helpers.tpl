@@ -108,6 +108,25 @@ reached the app. Call with (dict "root" $ "name" "catalog" "destinations" (list 
 {{- end }}
 
 {{/*
+Routes for a service's mesh.streamPaths (server-sent events, WebSockets): no timeout, since a stream lasts as long as
+the page is open, and no retries, since a stream is not a request to repeat (the client reconnects with Last-Event-ID).
+Call with (dict "name" "gateway" "prefixes" (list ...) "destinations" (list ...)).
+*/}}
+{{- define "flashsale.streamRoutes" -}}
+{{- range $i, $prefix := .prefixes }}
+- name: {{ $.name }}-stream{{ if gt $i 0 }}-{{ $i }}{{ end }}
+  match:
+    - uri:
+        prefix: {{ $prefix }}
+  route:
+    {{- toYaml $.destinations | nindent 4 }}
+  timeout: 0s
+  retries:
+    attempts: 0
+{{- end }}
+{{- end }}
+
+{{/*
 The chaos drill's route of one hop: only requests with the drill header, with the configured faults. Istio applies no
 timeout and no retries to a route with a fault, so it carries none; the hop's other routes keep theirs.
 Call with (dict "root" $ "name" "catalog" "destinations" (list ...)).
