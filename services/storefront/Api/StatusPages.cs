@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 namespace FlashSale.Storefront.Api;
 
 /// <summary>
-/// A page that answers with an error status of its own (404 for someone else's order, 403) and renders its own
+/// A page that answers with an error status of its own (403 for a customer on an admin page) and renders its own
 /// explanation: the status-code-pages middleware must not replace that body with the generic page.
 /// </summary>
 public static class StatusPages
