@@ -108,8 +108,9 @@ reached the app. Call with (dict "root" $ "name" "catalog" "destinations" (list 
 {{- end }}
 
 {{/*
-Routes for a service's mesh.streamPaths (server-sent events, WebSockets): no timeout, since a stream lasts as long as
-the page is open, and no retries, since a stream is not a request to repeat (the client reconnects with Last-Event-ID).
+Routes for a service's mesh.streamPaths (server-sent events, WebSockets): no timeout and no per-try timeout, since a
+stream lasts as long as the page is open; a retry only when the request never reached the app (a stream that broke is
+resumed by the client, with Last-Event-ID).
 Call with (dict "name" "gateway" "prefixes" (list ...) "destinations" (list ...)).
 */}}
 {{- define "flashsale.streamRoutes" -}}
@@ -122,7 +123,8 @@ Call with (dict "name" "gateway" "prefixes" (list ...) "destinations" (list ...)
     {{- toYaml $.destinations | nindent 4 }}
   timeout: 0s
   retries:
-    attempts: 0
+    attempts: 1
+    retryOn: "connect-failure,refused-stream"
 {{- end }}
 {{- end }}
 
