@@ -1,7 +1,7 @@
-# Shortcuts; each target is one script or tool call, documented in docs/deployment.md. Tools `make up` installs
+# Shortcuts; each target is one script or tool call, documented in docs/deployment.md (`make bench`: bench/README.md). Tools `make up` installs
 # (kind, kubectl, helm, skaffold) land in .tools/bin; the other targets find them there too.
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
-.PHONY: up smoke down dev canary chaos test images tools
+.PHONY: up smoke down dev canary chaos test bench images tools
 
 up:        ## Docker check, pinned tools into .tools/bin, kind cluster, everything deployed, URLs printed
 	scripts/cluster-up.sh
@@ -23,6 +23,9 @@ chaos:     ## deploy with Istio fault injection on the catalog and order-query h
 
 test:      ## the README's test command (includes the offline deployment validation)
 	tests/run.sh
+
+bench:     ## the benchmark, whole system in one process (under 10 min on 2 cores): docs/benchmarks.md and .json (bench/README.md)
+	bench/run.sh
 
 images:    ## build every image and smoke-test it as Kubernetes would run it
 	.ci/images.sh

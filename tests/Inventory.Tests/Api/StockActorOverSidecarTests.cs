@@ -55,6 +55,29 @@ public sealed class StockActorOverSidecarTests(InventoryHost host) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_batch_of_new_orders_reads_no_state_per_order_and_a_new_activation_still_finds_every_reservation()
+    {
+        var sku = InventoryHost.NewSku();
+        await host.Stock(sku).SetStockAsync(100);
+        var orders = Enumerable.Range(1, 100).Select(i => $"new-{i}").ToList();
+        var readsBefore = host.Sidecar.State.Reads;
+
+        var result = await host.Stock(sku).ReserveAsync(Batch([.. orders.Select(order => new ReserveItem(order, 1))]));
+
+        // daprd's transaction upserts whether a key is new or not, so writing a record per order costs no read of it.
+        Assert.All(result.Outcomes, outcome => Assert.Equal(ReserveOutcome.Reserved, outcome));
+        Assert.InRange(host.Sidecar.State.Reads - readsBefore, 0, 5);
+        Assert.Equal(100, host.Sidecar.State.KeysOf(new ActorKey(StockActorType.Name, sku)).Count(key => key.StartsWith("reservation-", StringComparison.Ordinal)));
+
+        // A fresh activation reads what it needs from the store: every order's commit finds its reservation.
+        Assert.True(await host.Sidecar.DeactivateAsync(StockActorType.Name, sku, _cancellation));
+        var committed = await host.Stock(sku).CommitAsync(new SettleBatch([.. orders.Select(order => new SettleItem(order, 1))]));
+
+        Assert.All(committed.Settled, Assert.True);
+        Assert.Equal(new StockLevels(sku, 0, 0, 100), committed.Levels);
+    }
+
+    [Fact]
     public async Task An_unpaid_reservation_expires_when_the_sweep_finds_its_time_ran_out()
     {
         var sku = InventoryHost.NewSku();

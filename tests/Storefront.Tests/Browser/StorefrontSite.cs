@@ -12,7 +12,7 @@ public sealed class StorefrontCollection : ICollectionFixture<StorefrontSite>
 }
 
 /// <summary>
-/// The storefront on loopback in front of the whole in-process system (<see cref="SystemFixture"/>: every service, the
+/// The storefront on loopback in front of the whole in-process system (<see cref="SystemFixture"/> over FlashSale.InProcessSystem: every service, the
 /// Dapr and actor stand-ins), and Debian's Chromium driven by Playwright. Playwright's own browser download needs the
 /// internet, so the browser is the system's (<c>apt-get install chromium</c>; <c>CHROMIUM_PATH</c> overrides the path).
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class StorefrontSite(SystemFixture system) : IAsyncLifetime
     {
         _storefront = ServiceHost<StorefrontAssemblyMarker>.Start("storefront", system.Sidecar.Dapr, new HostSetup
         {
-            Settings = new Dictionary<string, string?> { ["Gateway:BaseAddress"] = system.Client.Http.BaseAddress!.ToString() },
+            Settings = new Dictionary<string, string?> { ["Gateway:BaseAddress"] = system.GatewayAddress.ToString() },
             // The framework's scripts (blazor.web.js) from the build's static web assets, as in a published image.
             ConfigureHost = host => host.UseStaticWebAssets(),
         });

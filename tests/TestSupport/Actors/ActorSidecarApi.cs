@@ -33,7 +33,7 @@ internal static class ActorSidecarApi
         actors.MapGet("/state/{key}", async (HttpContext http, string actorType, string actorId, string key) =>
         {
             await sidecar.Turns.ChargeAsync(new(actorType, actorId), sidecar.Timing.StateOperation, http.RequestAborted);
-            return sidecar.State.Get(new(actorType, actorId), key) is { } json
+            return sidecar.State.Read(new(actorType, actorId), key) is { } json
                 ? Results.Text(json, "application/json")
                 : Results.NoContent();
         });

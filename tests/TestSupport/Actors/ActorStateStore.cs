@@ -12,6 +12,18 @@ public sealed class ActorStateStore
     private readonly Lock _lock = new();
 
     /// <summary>The stored JSON, or null when the key does not exist.</summary>
+    private long _reads;
+
+    /// <summary>Keys read through the actors API so far (each a round trip to daprd and its store on a cluster).</summary>
+    public long Reads => Interlocked.Read(ref _reads);
+
+    /// <summary>A read through the actors API, counted in <see cref="Reads"/>.</summary>
+    public string? Read(ActorKey actor, string key)
+    {
+        Interlocked.Increment(ref _reads);
+        return Get(actor, key);
+    }
+
     public string? Get(ActorKey actor, string key)
     {
         lock (_lock)

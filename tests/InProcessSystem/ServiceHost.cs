@@ -5,10 +5,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace FlashSale.EndToEnd.Tests.Fixture;
+namespace FlashSale.InProcessSystem;
 
 /// <summary>How one service is started: its settings on top of its appsettings, and test-only replacements.</summary>
-internal sealed record HostSetup
+public sealed record HostSetup
 {
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
@@ -25,7 +25,7 @@ internal sealed record HostSetup
 /// <c>DaprClient</c> bound to the shared stand-in (<see cref="ServiceFactory{TEntryPoint}"/>). The HTTP endpoint is the
 /// Kestrel endpoint named <c>Http</c> (catalog also has <c>Grpc</c>), moved to a free loopback port.
 /// </summary>
-internal sealed class ServiceHost<TEntryPoint> : ServiceFactory<TEntryPoint> where TEntryPoint : class
+public sealed class ServiceHost<TEntryPoint> : ServiceFactory<TEntryPoint> where TEntryPoint : class
 {
     /// <summary>Hosts log warnings and errors only: a test run's output stays readable, and real problems still show.</summary>
     private static readonly Dictionary<string, string?> QuietLogs = new()

@@ -1,6 +1,6 @@
 using FlashSale.Identity.Domain;
 
-namespace FlashSale.EndToEnd.Tests.Fixture;
+namespace FlashSale.InProcessSystem;
 
 /// <summary>
 /// The accounts identity knows in this system: the demo users (alice, bob, admin) and pools of customers, so that
@@ -8,7 +8,7 @@ namespace FlashSale.EndToEnd.Tests.Fixture;
 /// follow the demo users' pattern, <c>&lt;name&gt;-demo-password</c>. Hashes use few PBKDF2 iterations: hundreds of
 /// accounts are hashed at start-up and signed in during the flash sale, and hashing strength is not under test here.
 /// </summary>
-internal sealed class Customers
+public sealed class Customers
 {
     public const string Admin = "admin";
     public const int FlashSaleCrowd = 200;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 
-namespace FlashSale.EndToEnd.Tests.Fixture;
+namespace FlashSale.InProcessSystem;
 
 /// <summary>
 /// Configuration a scenario changes while the system runs (say, the payment provider's latency), as an operator would

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FlashSale.Catalog;
 using FlashSale.Contracts;
+using FlashSale.Contracts.Inventory;
 using FlashSale.Gateway;
 using FlashSale.Identity;
 using FlashSale.Inventory;
@@ -11,16 +12,14 @@ using FlashSale.Ordering.Infrastructure;
 using FlashSale.OrderQuery;
 using FlashSale.Payment;
 using FlashSale.Payment.Infrastructure;
-using FlashSale.ServiceDefaults;
+using FlashSale.TestSupport;
 using FlashSale.TestSupport.Actors;
 using FlashSale.TestSupport.Sidecar;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-[assembly: AssemblyFixture(typeof(FlashSale.EndToEnd.Tests.Fixture.SystemFixture))]
-
-namespace FlashSale.EndToEnd.Tests.Fixture;
+namespace FlashSale.InProcessSystem;
 
 /// <summary>
 /// The whole FlashSale system in this test process, started once for all scenarios: the seven services on Kestrel on
@@ -28,15 +27,16 @@ namespace FlashSale.EndToEnd.Tests.Fixture;
 /// repository's components (scopes enforced); the actor stand-in hosting inventory's StockActor on a clock the tests
 /// advance. The gateway reaches the backends and identity's discovery document over loopback HTTP, ordering prices
 /// through catalog's gRPC API by Dapr service invocation, and the stand-in delivers events to every app's real
-/// subscription endpoints. Tests talk to the gateway through <see cref="Client"/>, as a browser would; the other
+/// subscription endpoints. Clients talk to the gateway at <see cref="GatewayAddress"/>, as a browser would; the other
 /// members are what an operator could look at (stores, topics, the payment provider's ledger) and the fault switches.
 /// <para>
-/// The assembly's shared system answers as fast as the process can (<see cref="PlatformTiming.None"/>). A scale scenario
-/// or a benchmark starts its own with the platform's timing: <c>new SystemFixture { Timing = PlatformTiming.Dapr117 }</c>,
-/// then <see cref="InitializeAsync"/>; the model's ceilings are on <see cref="Timing"/>.
+/// Used by the end-to-end tests (their xunit fixtures wrap it) and by the benchmark. It answers as fast as the process
+/// can (<see cref="PlatformTiming.None"/>) unless started with the platform's timing:
+/// <c>new FlashSaleSystem { Timing = PlatformTiming.Dapr117 }</c>, then <see cref="StartAsync"/>; the model's ceilings
+/// are on <see cref="Timing"/>.
 /// </para>
 /// </summary>
-public sealed class SystemFixture : IAsyncLifetime
+public class FlashSaleSystem : IAsyncDisposable
 {
     /// <summary>inventory's reservation timeout (its appsettings.json): the actor clock must pass it for a reminder to fire.</summary>
     public static readonly TimeSpan ReservationTimeout = TimeSpan.FromMinutes(10);
@@ -49,7 +49,6 @@ public sealed class SystemFixture : IAsyncLifetime
 
     private readonly LiveSettings _paymentSettings = new();
     private int _declinedCards;
-    private HttpClient _http = null!;
     private ServiceHost<IdentityAssemblyMarker> _identity = null!;
     private ServiceHost<CatalogAssemblyMarker> _catalog = null!;
     private ServiceHost<InventoryAssemblyMarker> _inventory = null!;
@@ -69,18 +68,21 @@ public sealed class SystemFixture : IAsyncLifetime
     public FakeTimeProvider ActorClock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>The gateway, as the outside world reaches it.</summary>
-    public GatewayClient Client { get; private set; } = null!;
+    public Uri GatewayAddress => _gateway.Address;
 
-    internal Customers Customers { get; } = new();
+    /// <summary>inventory's own HTTP endpoint, as its sidecar reaches it.</summary>
+    public Uri InventoryAddress => _inventory.Address;
+
+    public Customers Customers { get; } = new();
 
     /// <summary>The payment provider's ledger: every charge and refund it was asked for.</summary>
     public SimulatedPaymentProvider PaymentProvider => _payment.Services.GetRequiredService<SimulatedPaymentProvider>();
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
         // Kafka redelivers until the resiliency policy gives up: 10 inbound retries in the charts, so 11 attempts.
         Sidecar = DaprSidecarStandIn.ForRepositoryComponents(new SidecarOptions { MaxDeliveryAttempts = 11, Timing = Timing });
-        Actors = await ActorSidecar.StartAsync(ActorClock, Timing, TestContext.Current.CancellationToken);
+        Actors = await ActorSidecar.StartAsync(ActorClock, Timing, cancellationToken);
         _paymentSettings.Set("Payment:Provider:Latency", DefaultProviderLatency.ToString());
 
         var dapr = Sidecar.Dapr;
@@ -107,22 +109,19 @@ public sealed class SystemFixture : IAsyncLifetime
         });
 
         // catalog's sidecar invokes it on its gRPC port (app-protocol grpc), so daprd speaks h2c to it.
-        await Sidecar.AddAppAsync("catalog", new H2cHandler(), catalogGrpc, TestContext.Current.CancellationToken);
-        await Sidecar.AddAppAsync("inventory", _inventory.Address, TestContext.Current.CancellationToken);
-        await Sidecar.AddAppAsync("payment", _payment.Address, TestContext.Current.CancellationToken);
-        await Sidecar.AddAppAsync("order-query", _orderQuery.Address, TestContext.Current.CancellationToken);
-        await Sidecar.AddAppAsync("ordering", _ordering.Address, TestContext.Current.CancellationToken);
-        await Actors.HostAppAsync("inventory", _inventory.Address, TestContext.Current.CancellationToken);
-
-        _http = new HttpClient { BaseAddress = _gateway.Address };
-        Client = new GatewayClient(_http);
+        await Sidecar.AddAppAsync("catalog", new H2cHandler(), catalogGrpc, cancellationToken);
+        await Sidecar.AddAppAsync("inventory", _inventory.Address, cancellationToken);
+        await Sidecar.AddAppAsync("payment", _payment.Address, cancellationToken);
+        await Sidecar.AddAppAsync("order-query", _orderQuery.Address, cancellationToken);
+        await Sidecar.AddAppAsync("ordering", _ordering.Address, cancellationToken);
+        await Actors.HostAppAsync("inventory", _inventory.Address, cancellationToken);
     }
 
     /// <summary>
     /// Another gateway in front of the same backends and identity, with other settings (e.g. a scenario's rate limits).
     /// The caller disposes it.
     /// </summary>
-    internal ServiceHost<GatewayAssemblyMarker> StartGateway(IReadOnlyDictionary<string, string?> settings)
+    public ServiceHost<GatewayAssemblyMarker> StartGateway(IReadOnlyDictionary<string, string?> settings)
     {
         var routing = new Dictionary<string, string?>
         {
@@ -160,30 +159,36 @@ public sealed class SystemFixture : IAsyncLifetime
     }
 
     /// <summary>A new ordering process starts where the old one listened; the sidecar resubscribes it.</summary>
-    public async Task StartOrderingAsync()
+    public async Task StartOrderingAsync(CancellationToken cancellationToken = default)
     {
         _ordering = StartOrdering(_ordering.Address);
-        await Sidecar.RestartAppAsync("ordering", new SocketsHttpHandler(), _ordering.Address, TestContext.Current.CancellationToken);
+        await Sidecar.RestartAppAsync("ordering", new SocketsHttpHandler(), _ordering.Address, cancellationToken);
     }
 
     /// <summary>Waits until every message was settled (see <see cref="DaprSidecarStandIn.WaitForQuiescenceAsync"/>).</summary>
-    public Task SettleAsync() => Sidecar.WaitForQuiescenceAsync(Eventually.Deadline, TestContext.Current.CancellationToken);
+    public Task SettleAsync(CancellationToken cancellationToken = default) => SettleAsync(Eventually.Deadline, cancellationToken);
+
+    public Task SettleAsync(TimeSpan deadline, CancellationToken cancellationToken) => Sidecar.WaitForQuiescenceAsync(deadline, cancellationToken);
 
     // ---- what an operator can look at
 
-    /// <summary>The order as ordering (the write model) has it, asked directly as an admin would from inside the mesh.</summary>
-    public async Task<PlacedOrder> WriteModelOrderAsync(string orderId)
-    {
-        using var client = _ordering.CreateClientAs("operator", Roles.Admin);
-        using var response = await client.GetAsync($"/orders/{orderId}", TestContext.Current.CancellationToken);
-        return await response.ReadAsync<PlacedOrder>(HttpStatusCode.OK);
-    }
-
-    public Task<PlacedOrder> WriteModelOrderOnceAsync(string orderId, string status) =>
-        Eventually.MatchesAsync(() => WriteModelOrderAsync(orderId), order => order.Status == status, $"order {orderId} to be {status} in ordering", cancellationToken: TestContext.Current.CancellationToken);
+    /// <summary>A client of ordering itself, as an operator inside the mesh calls it with <paramref name="role"/>.</summary>
+    public HttpClient OrderingClientAs(string user, string role) => _ordering.CreateClientAs(user, role);
 
     /// <summary>The orders ordering stored for <paramref name="customer"/>, read straight from <c>orders-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredOrdersOf(string customer) => StoredDocumentsOf("orders-store", customer);
+
+    /// <summary>Every order ordering stored with a line of <paramref name="sku"/>, read straight from <c>orders-store</c>.</summary>
+    public IReadOnlyList<JsonElement> StoredOrdersOfSku(string sku) => StoredDocuments("orders-store", document =>
+        document.TryGetProperty("lines", out var lines) && lines.ValueKind == JsonValueKind.Array
+        && lines.EnumerateArray().Any(line => line.TryGetProperty("sku", out var lineSku) && lineSku.GetString() == sku));
+
+    /// <summary>
+    /// Reserves through inventory's reservation path exactly as ordering calls it during a placement: ordering's own
+    /// per-SKU batching queue, its actor proxy, the actor sidecar's turns (and their modelled timing).
+    /// </summary>
+    public Task<ReserveOutcome> ReserveAsOrderingDoesAsync(string sku, ReserveItem item, CancellationToken cancellationToken) =>
+        _ordering.Services.GetRequiredService<StockCalls>().ReserveAsync(sku, item, cancellationToken);
 
     /// <summary>The payments recorded for <paramref name="customer"/>, read straight from <c>payments-store</c>.</summary>
     public IReadOnlyList<JsonElement> StoredPaymentsOf(string customer) => StoredDocumentsOf("payments-store", customer);
@@ -202,17 +207,27 @@ public sealed class SystemFixture : IAsyncLifetime
         return Sidecar.PubSub.Messages(topic).Where(message => message.EventType == type).SelectMany(ReadAs<T>).ToList();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
-        // Deliveries stop first, so no host is asked anything while it shuts down.
-        await Sidecar.DisposeAsync();
-        _http.Dispose();
-        foreach (var host in new IAsyncDisposable[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        // Deliveries stop first, so no host is asked anything while it shuts down. A start that failed half-way
+        // leaves some of these unset; whatever did start is stopped.
+        if (Sidecar is not null)
         {
-            await host.DisposeAsync();
+            await Sidecar.DisposeAsync();
         }
 
-        await Actors.DisposeAsync();
+        foreach (var host in new IAsyncDisposable?[] { _gateway, _ordering, _orderQuery, _payment, _inventory, _catalog, _identity })
+        {
+            if (host is not null)
+            {
+                await host.DisposeAsync();
+            }
+        }
+
+        if (Actors is not null)
+        {
+            await Actors.DisposeAsync();
+        }
     }
 
     private ServiceHost<OrderingAssemblyMarker> StartOrdering(Uri? address) => ServiceHost<OrderingAssemblyMarker>.Start("ordering", Sidecar.Dapr, new HostSetup
@@ -238,21 +253,23 @@ public sealed class SystemFixture : IAsyncLifetime
         yield return data;
     }
 
-    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer)
+    private IReadOnlyList<JsonElement> StoredDocumentsOf(string storeName, string customer) => StoredDocuments(storeName, document =>
+        document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer);
+
+    private IReadOnlyList<JsonElement> StoredDocuments(string storeName, Func<JsonElement, bool> matches)
     {
         var store = Sidecar.Dapr.Store(storeName);
         return store.Keys
             .Select(key => store.Get(key))
             .Where(item => item is not null)
             .Select(item => JsonSerializer.Deserialize<JsonElement>(item!.Value))
-            .Where(document => document.ValueKind == JsonValueKind.Object
-                && document.TryGetProperty("customerId", out var owner) && owner.GetString() == customer)
+            .Where(document => document.ValueKind == JsonValueKind.Object && matches(document))
             .ToList();
     }
 }
 
 /// <summary>daprd's app channel to an app with <c>app-protocol: grpc</c>: HTTP/2 without TLS (h2c) for every call.</summary>
-internal sealed class H2cHandler() : DelegatingHandler(new SocketsHttpHandler())
+public sealed class H2cHandler() : DelegatingHandler(new SocketsHttpHandler())
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

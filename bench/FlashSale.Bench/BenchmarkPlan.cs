@@ -1,0 +1,62 @@
+namespace FlashSale.Bench;
+
+/// <summary>
+/// How long and how hard each workload runs. <see cref="Full"/> fits in 10 minutes on a 2-core machine;
+/// <see cref="Quick"/> runs a few seconds of each, to show that everything still works.
+/// </summary>
+public sealed record BenchmarkPlan
+{
+    public required string Mode { get; init; }
+
+    /// <summary>Closed-loop workers, each sending its next request as soon as the last was answered (wrk's connections).</summary>
+    public int Connections { get; init; } = 32;
+
+    /// <summary>The maximum-throughput runs: kestrel, browse, hot-sku, hot-sku-reservations, sold-out.</summary>
+    public required TimeSpan Run { get; init; }
+
+    /// <summary>hot-sku once more for longer (without the timing model): does throughput hold as the sale grows?</summary>
+    public required TimeSpan LongRun { get; init; }
+
+    /// <summary>The windows compared at the start and the end of the long run.</summary>
+    public required TimeSpan Window { get; init; }
+
+    /// <summary>Requests before each measured run, so that connections, caches and the JIT are warm.</summary>
+    public required TimeSpan WarmUp { get; init; }
+
+    public required double FlashSaleBuyersPerSecond { get; init; }
+
+    public required TimeSpan FlashSaleDuration { get; init; }
+
+    public required int FlashSaleUnits { get; init; }
+
+    /// <summary>How long orders get to settle after a run before the stragglers count as unsettled.</summary>
+    public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Units of the hot SKU: more than any run can sell (and the most inventory takes), so that it measures placements, not refusals.</summary>
+    public int HotSkuUnits { get; init; } = 1_000_000;
+
+    public static BenchmarkPlan Full { get; } = new()
+    {
+        Mode = "full",
+        Run = TimeSpan.FromSeconds(10),
+        LongRun = TimeSpan.FromSeconds(60),
+        Window = TimeSpan.FromSeconds(10),
+        WarmUp = TimeSpan.FromSeconds(2),
+        FlashSaleBuyersPerSecond = 200,
+        FlashSaleDuration = TimeSpan.FromSeconds(60),
+        FlashSaleUnits = 1_000,
+    };
+
+    public static BenchmarkPlan Quick { get; } = new()
+    {
+        Mode = "quick",
+        Run = TimeSpan.FromSeconds(2),
+        LongRun = TimeSpan.FromSeconds(4),
+        Window = TimeSpan.FromSeconds(1),
+        WarmUp = TimeSpan.FromSeconds(0.5),
+        FlashSaleBuyersPerSecond = 40,
+        FlashSaleDuration = TimeSpan.FromSeconds(3),
+        FlashSaleUnits = 40,
+        SettleTimeout = TimeSpan.FromSeconds(45),
+    };
+}
