@@ -15,6 +15,10 @@ namespace FlashSale.Storefront.Tests.Components;
 public sealed class ComponentTests : IDisposable
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+    private const string ProductJson = """
+        {"sku":"TEE","name":"Flash Tee","description":"Soft","price":40.00,"currency":"EUR","effectivePrice":15.00,"onSale":true,"version":3,"sale":{"salePrice":15.00,"startsAt":"2026-12-02T11:00:00Z","endsAt":"2026-12-02T13:30:05Z","unitsAllocated":100,"state":"Active","perCustomerLimit":2}}
+        """;
+
     private readonly BunitContext _context = new();
 
     [Fact]
@@ -56,8 +60,7 @@ public sealed class ComponentTests : IDisposable
     public void The_product_page_shows_the_sale_against_the_regular_price_with_its_countdown_and_a_keyed_buy_button()
     {
         UseGateway(request => request.RequestUri!.AbsolutePath == "/api/catalog/products/TEE"
-            ? Json("""{"sku":"TEE","name":"Flash Tee","description":"Soft","price":40.00,"currency":"EUR","effectivePrice":15.00,"onSale":true,"version":3,
-                      "sale":{"salePrice":15.00,"startsAt":"2026-12-02T11:00:00Z","endsAt":"2026-12-02T13:30:05Z","unitsAllocated":100,"state":"Active","perCustomerLimit":2}}""")
+            ? Json(ProductJson)
             : new HttpResponseMessage(HttpStatusCode.NotFound));
 
         var page = _context.Render<Product>(parameters => parameters.Add(p => p.Sku, "TEE").AddCascadingValue<HttpContext>(new DefaultHttpContext()));
