@@ -1,13 +1,16 @@
 # Shortcuts; each target is one script or tool call, documented in docs/deployment.md (`make bench`: bench/README.md). Tools `make up` installs
 # (kind, kubectl, helm, skaffold) land in .tools/bin; the other targets find them there too.
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
-.PHONY: up smoke down dev canary chaos test bench images tools
+.PHONY: up smoke load down dev canary chaos test bench images tools
 
 up:        ## Docker check, pinned tools into .tools/bin, kind cluster, everything deployed, URLs printed
 	scripts/cluster-up.sh
 
 smoke:     ## sign in, create a sale, order, wait for Confirmed, canary and dead-letter checks (cluster from `make up`)
 	scripts/cluster-smoke.sh
+
+load:      ## a flash sale by loadgen's chart Job against the cluster's ingress; ARGS="--rate 100 --duration 2m" to change it
+	scripts/cluster-load.sh $(if $(ARGS),-- $(ARGS))
 
 down:      ## delete the kind cluster
 	scripts/cluster-down.sh

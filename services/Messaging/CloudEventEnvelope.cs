@@ -42,7 +42,7 @@ internal sealed record CloudEventEnvelope(EventContext Context, JsonElement? Dat
             return new(unknown, null, "the message is not a CloudEvent object");
         }
 
-        var context = new EventContext(Text(root, "id"), Text(root, "type"), Text(root, "source"));
+        var context = new EventContext(Text(root, "id"), Text(root, "type"), Text(root, "source"), TimeOf(root));
         return DataOf(root) switch
         {
             { } data => new(context, data, null),
@@ -52,6 +52,9 @@ internal sealed record CloudEventEnvelope(EventContext Context, JsonElement? Dat
 
     private static string Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "?";
+
+    private static DateTimeOffset? TimeOf(JsonElement root) =>
+        root.TryGetProperty("time", out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time) ? time : null;
 
     // Dapr carries JSON data as a JSON value; a non-JSON publish arrives as a string (or base64) that we try to parse
     // so a producer that sent serialized JSON as text is still understood.

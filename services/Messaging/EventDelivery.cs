@@ -18,9 +18,10 @@ internal static class EventDelivery
         var envelope = await CloudEventEnvelope.ReadAsync(http.Request, http.RequestAborted);
         if (envelope.Error is not null)
         {
-            return Answer(EventOutcome.Drop, logger, envelope, envelope.Error);
+            return Answer(http, EventOutcome.Drop, logger, envelope, envelope.Error);
         }
 
+        using var scope = logger.BeginEventScope(envelope.Data);
         TEvent? integrationEvent;
         try
         {
@@ -28,26 +29,26 @@ internal static class EventDelivery
         }
         catch (JsonException ex)
         {
-            return Answer(EventOutcome.Drop, logger, envelope, $"payload does not match {typeof(TEvent).Name}: {ex.Message}");
+            return Answer(http, EventOutcome.Drop, logger, envelope, $"payload does not match {typeof(TEvent).Name}: {ex.Message}");
         }
 
         if (integrationEvent is null)
         {
-            return Answer(EventOutcome.Drop, logger, envelope, "payload is null");
+            return Answer(http, EventOutcome.Drop, logger, envelope, "payload is null");
         }
 
         try
         {
             var handler = http.RequestServices.GetRequiredService<IEventHandler<TEvent>>();
             var outcome = await handler.HandleAsync(integrationEvent, envelope.Context, http.RequestAborted);
-            return Answer(outcome, logger, envelope, outcome == EventOutcome.Drop ? "the handler refused it" : null);
+            return Answer(http, outcome, logger, envelope, outcome == EventOutcome.Drop ? "the handler refused it" : null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A transient failure (store, network): let Dapr retry; its resiliency policy bounds the retries and then
             // the message goes to the dead-letter topic.
             logger.LogError(ex, "Handling {EventType} {EventId} failed; asking Dapr to retry", envelope.Context.Type, envelope.Context.Id);
-            return DaprAnswer(EventOutcome.Retry);
+            return Answer(http, EventOutcome.Retry, logger, envelope, dropReason: null);
         }
     }
 
@@ -56,12 +57,15 @@ internal static class EventDelivery
     public static async Task<IResult> DropUnknownType(HttpContext http, ILoggerFactory loggers)
     {
         var envelope = await CloudEventEnvelope.ReadAsync(http.Request, http.RequestAborted);
-        return Answer(EventOutcome.Drop, loggers.CreateLogger(typeof(EventDelivery)), envelope,
+        return Answer(http, EventOutcome.Drop, loggers.CreateLogger(typeof(EventDelivery)), envelope,
             envelope.Error ?? $"unknown event type '{envelope.Context.Type}'");
     }
 
-    private static IResult Answer(EventOutcome outcome, ILogger logger, CloudEventEnvelope envelope, string? dropReason)
+    private static IResult Answer(HttpContext http, EventOutcome outcome, ILogger logger, CloudEventEnvelope envelope, string? dropReason)
     {
+        // The route is /events/{topic}[/{type}] (EventSubscriptions.MapTopic).
+        var topic = http.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "?";
+        http.RequestServices.GetService<EventMetrics>()?.Answered(topic, envelope.Context.Type, outcome);
         if (outcome == EventOutcome.Drop)
         {
             logger.LogWarning("Dropping message {EventId} of type {EventType} from {Source} to the dead-letter topic: {Reason}",

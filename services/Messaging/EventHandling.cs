@@ -15,8 +15,8 @@ public enum EventOutcome
     Drop,
 }
 
-/// <summary>The CloudEvent attributes a handler may need beside the payload.</summary>
-public sealed record EventContext(string Id, string Type, string Source);
+/// <summary>The CloudEvent attributes a handler may need beside the payload; <paramref name="Time"/> is when it was published.</summary>
+public sealed record EventContext(string Id, string Type, string Source, DateTimeOffset? Time = null);
 
 /// <summary>Handles one integration event type; resolved per delivery (registered by <see cref="TopicSubscription.On{TEvent, THandler}"/>).</summary>
 public interface IEventHandler<in TEvent> where TEvent : IIntegrationEvent

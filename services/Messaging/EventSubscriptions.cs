@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FlashSale.Messaging;
 
@@ -99,6 +100,7 @@ public static class EventSubscriptionExtensions
     public static TopicSubscription AddTopicSubscription(this IServiceCollection services, string topic)
     {
         var registry = RegistryOf(services);
+        services.TryAddSingleton<EventMetrics>();
         if (registry.Topics.Any(subscription => subscription.Topic == topic))
         {
             throw new InvalidOperationException($"The subscription to '{topic}' is declared twice; declare each topic once");

@@ -13,6 +13,7 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Formatting.Compact;
+using Serilog.Sinks.OpenTelemetry;
 
 namespace FlashSale.ServiceDefaults;
 
@@ -79,15 +80,37 @@ public static class ServiceDefaultsExtensions
     private static bool IsProbe(HttpContext http) =>
         http.Request.Path.StartsWithSegments("/healthz") || http.Request.Path.StartsWithSegments("/readyz");
 
-    private static void AddStructuredLogging(this WebApplicationBuilder builder, string serviceName) =>
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-            .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("service", serviceName)
-            // CompactJsonFormatter writes @tr/@sp (trace and span id) from the current Activity on every event.
-            .WriteTo.Console(new RenderedCompactJsonFormatter()));
+    /// <summary>
+    /// JSON on the console, and, with a collector configured, OTLP logs to it (docs/adr/0023): the collector carries
+    /// them through Kafka's <c>logs</c> topic into OpenSearch. Both carry the trace and span id of the current
+    /// Activity, and the properties of the log scope (the order id: FlashSale.Messaging.LogScopes). Sinks registered
+    /// in DI (ILogEventSink) are added too.
+    /// </summary>
+    private static void AddStructuredLogging(this WebApplicationBuilder builder, string serviceName)
+    {
+        var otlpEndpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("System.Net.Http.HttpClient", Serilog.Events.LogEventLevel.Warning)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("service", serviceName)
+                // CompactJsonFormatter writes @tr/@sp (trace and span id) from the current Activity on every event.
+                .WriteTo.Console(new RenderedCompactJsonFormatter());
+            if (!string.IsNullOrWhiteSpace(otlpEndpoint))
+            {
+                logger.WriteTo.OpenTelemetry(options =>
+                {
+                    options.Endpoint = otlpEndpoint;
+                    options.Protocol = OtlpProtocol.Grpc;
+                    options.ResourceAttributes = new Dictionary<string, object> { ["service.name"] = serviceName };
+                });
+            }
+        }, preserveStaticLogger: true);   // each host logs through its own logger, never a process-wide static one
+    }
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
@@ -100,7 +123,8 @@ public static class ServiceDefaultsExtensions
                     options.Filter = http => !IsProbe(http))
                 .AddHttpClientInstrumentation())
             .WithMetrics(metrics => metrics
-                .AddMeter(serviceName)
+                // Every FlashSale meter (FlashSale.Ordering, FlashSale.Messaging, ...: services/metrics.json).
+                .AddMeter("FlashSale.*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddMeter("System.Runtime"));

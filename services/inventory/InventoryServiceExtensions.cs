@@ -1,5 +1,6 @@
 using FlashSale.Contracts.Inventory;
 using FlashSale.Inventory.Application;
+using FlashSale.Inventory.Infrastructure;
 using FlashSale.Inventory.Infrastructure.Actors;
 using FlashSale.Messaging;
 using FlashSale.Sidecar;
@@ -24,6 +25,7 @@ public static class InventoryServiceExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddEventPublisher();
         builder.Services.AddSingleton<StockChangeFeed>();
+        builder.Services.AddSingleton<InventoryMetrics>();
 
         // The SDK reads the sidecar's address from DAPR_HTTP_ENDPOINT / DAPR_HTTP_PORT in configuration.
         builder.Services.AddActors(options =>

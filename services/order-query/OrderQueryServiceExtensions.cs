@@ -2,6 +2,7 @@ using FlashSale.OrderQuery.Api;
 using FlashSale.OrderQuery.Application;
 using FlashSale.OrderQuery.Infrastructure;
 using FlashSale.Sidecar;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FlashSale.OrderQuery;
 
@@ -15,6 +16,9 @@ public static class OrderQueryServiceExtensions
         builder.Services.AddSingleton<DashboardSkuList>();
         builder.Services.AddSingleton<OrderViewProjector>();
         builder.Services.AddSingleton<SaleDashboardProjector>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<OrderQueryMetrics>();
+        builder.Services.AddSingleton<ProjectionLag>();
         builder.Services.AddOrderQuerySubscriptions();
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using FlashSale.Messaging;
 using FlashSale.Ordering.Api;
 using FlashSale.Ordering.Application;
@@ -22,6 +23,12 @@ public static class OrderingServiceExtensions
             .Validate(options => options.WriterLease > options.HeartbeatInterval * 2, "Ordering:Outbox:WriterLease must exceed two heartbeats")
             .ValidateOnStart();
         builder.Services.AddEventPublisher();
+        builder.Services.AddSingleton(services =>
+        {
+            var metrics = new OrderingMetrics(services.GetRequiredService<IMeterFactory>());
+            metrics.ObserveOutboxBacklog(() => services.GetRequiredService<OrderOutbox>().Pending);
+            return metrics;
+        });
         builder.Services.AddSingleton<OrderOutbox>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrderOutbox>());
         builder.Services.AddSingleton<OrderStore>();

@@ -23,6 +23,7 @@ public static class PaymentServiceExtensions
         builder.Services.AddSingleton<SimulatedPaymentProvider>();
         builder.Services.AddSingleton<IPaymentProvider>(services => services.GetRequiredService<SimulatedPaymentProvider>());
         builder.Services.AddSingleton<PaymentStore>();
+        builder.Services.AddSingleton<PaymentMetrics>();
         builder.Services.AddEventPublisher();
         builder.Services.AddPaymentSubscriptions();
         return builder;

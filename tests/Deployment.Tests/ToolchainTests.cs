@@ -13,7 +13,8 @@ public sealed class ToolchainTests
     {
         var upstream = Releases.Where(r => r["remoteChart"] is not null).ToList();
 
-        Assert.Equal(["metrics-server", "istio-base", "istiod", "istio-ingressgateway", "dapr", "strimzi"], upstream.Select(r => (string?)r["name"]));
+        Assert.Equal(["metrics-server", "istio-base", "istiod", "istio-ingressgateway", "dapr", "strimzi", "kube-prometheus-stack", "opensearch", "opensearch-dashboards"],
+            upstream.Select(r => (string?)r["name"]));
         Assert.All(upstream, release =>
         {
             Assert.Matches(@"^[0-9]+\.[0-9]+\.[0-9]+$", (string?)release["version"]);
@@ -42,6 +43,8 @@ public sealed class ToolchainTests
         Assert.True(At("istio-base") < At("istiod") && At("istiod") < At("istio-ingressgateway"), "Istio base, istiod, gateway");
         Assert.True(At("dapr") < At(Chart.App.ReleaseName), "Dapr's CRDs before the Dapr components");
         Assert.True(At("strimzi") < At(Chart.Infra.ReleaseName), "Strimzi's CRDs before the Kafka resources");
+        Assert.True(At("kube-prometheus-stack") < At(Chart.Infra.ReleaseName) && At("kube-prometheus-stack") < At(Chart.App.ReleaseName),
+            "the Prometheus operator's CRDs before the ServiceMonitors, PodMonitors and PrometheusRules");
         Assert.True(At(Chart.Infra.ReleaseName) < At(Chart.App.ReleaseName), "namespace and secrets before the services");
         Assert.All(Releases, release =>
         {
@@ -59,7 +62,7 @@ public sealed class ToolchainTests
         // on a slow first run. The infra release therefore ends only when Kafka is Ready (a post-install/upgrade hook).
         var infra = Chart.Infra.Render();
         var kafka = (string)Chart.Infra.DefaultValues["kafka"]!["name"]!;
-        var job = Assert.Single(infra.OfKind("Job"), j =>
+        var job = Assert.Single(infra.OfKind("Job"), j => j.Name == "kafka-ready" &&
             Manifest.Labels(j.Document["metadata"]!["annotations"]).GetValueOrDefault("helm.sh/hook") is { } hook
             && hook.Contains("post-install", StringComparison.Ordinal) && hook.Contains("post-upgrade", StringComparison.Ordinal));
         var container = Assert.Single(job.Containers);

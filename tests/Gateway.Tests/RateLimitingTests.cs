@@ -1,4 +1,6 @@
 using System.Net;
+using FlashSale.Gateway.Infrastructure;
+using FlashSale.TestSupport;
 
 namespace FlashSale.Gateway.Tests;
 
@@ -15,6 +17,7 @@ public sealed class RateLimitingTests(GatewayFixture fixture)
             // Long enough that the window cannot roll over during the test.
             ["RateLimiting:PerUserWindow"] = "00:05:00",
         });
+        using var metrics = new MetricRecorder(gateway.Services, GatewayMetrics.MeterName);
         var alice = await fixture.TokenForAsync(DemoUser.Alice);
 
         for (var i = 0; i < 3; i++)
@@ -29,6 +32,7 @@ public sealed class RateLimitingTests(GatewayFixture fixture)
         limited.AssertProblem(HttpStatusCode.TooManyRequests);
         Assert.InRange(int.Parse(Assert.Single(limited.Headers.GetValues("Retry-After"))), 1, 300);
         Assert.Equal("catalog", (await bob.EchoAsync()).Backend);
+        Assert.Equal(1, metrics.Sum("flashsale.gateway.rate_limited"));
     }
 
     [Fact]

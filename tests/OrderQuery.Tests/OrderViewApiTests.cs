@@ -5,6 +5,7 @@ using FlashSale.Contracts;
 using FlashSale.Contracts.Orders;
 using FlashSale.OrderQuery.Api;
 using FlashSale.OrderQuery.Domain;
+using FlashSale.OrderQuery.Infrastructure;
 using FlashSale.Messaging;
 using FlashSale.TestSupport;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,20 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
     private readonly CloudEventPoster _sidecar = factory.CreateSidecar();
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Each_projected_event_records_how_long_after_its_publication_the_view_changed()
+    {
+        using var metrics = new MetricRecorder(factory.Services, OrderQueryMetrics.MeterName);
+        var story = OrderStory.New(customerId: $"customer-{Guid.NewGuid():N}");
+
+        await DeliverAsync(story.Placed, story.Paid);
+
+        var lags = metrics.Of("flashsale.projection.lag");
+        Assert.Equal(2, lags.Count);
+        Assert.Contains(lags, lag => lag.Has("cloudevents.event_type", CloudEventTypes.Of<OrderPlaced>().Type));
+        Assert.All(lags, lag => Assert.True(lag.Value >= 0));
+    }
 
     [Fact]
     public async Task A_customer_follows_their_order_from_placed_to_confirmed()

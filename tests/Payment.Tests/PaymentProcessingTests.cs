@@ -37,6 +37,22 @@ public class PaymentProcessingTests(PaymentServiceFactory factory) : IClassFixtu
     }
 
     [Fact]
+    public async Task Charges_count_once_per_order_by_outcome_however_often_the_order_is_delivered()
+    {
+        using var metrics = new MetricRecorder(factory.Services, PaymentMetrics.MeterName);
+        var paid = Orders.Placed();
+        var declined = Orders.Placed(customerId: PaymentServiceFactory.DeclinedCustomer);
+
+        foreach (var order in new[] { paid, declined, paid })
+        {
+            Assert.Equal(EventOutcome.Success, (await _sidecar.DeliverAsync(order, cancellationToken: Cancellation)).Outcome);
+        }
+
+        Assert.Equal(1, metrics.Sum("flashsale.payment.charges", ("flashsale.payment.outcome", "succeeded")));
+        Assert.Equal(1, metrics.Sum("flashsale.payment.charges", ("flashsale.payment.outcome", "failed")));
+    }
+
+    [Fact]
     public async Task A_customer_whose_card_is_declined_gets_payment_failed()
     {
         var order = Orders.Placed(customerId: PaymentServiceFactory.DeclinedCustomer);

@@ -48,11 +48,20 @@ in-cluster Jaeger), metrics to a Prometheus endpoint, logs to the collector's ow
 {{- if not $traces -}}
 {{- fail "observability.tracesEndpoint is required without the in-cluster Jaeger: your tracing backend's OTLP gRPC host:port" -}}
 {{- end -}}
+{{- $logs := $obs.logs -}}
+{{- $brokers := printf "%s-kafka-bootstrap:%s" .Values.kafka.name (include "infra.kafkaClientPort" .) -}}
 receivers:
   otlp:
     protocols:
       grpc: { endpoint: "0.0.0.0:4317" }
       http: { endpoint: "0.0.0.0:4318" }
+  {{- if $logs.enabled }}
+  # The second half of the central log pipeline: Kafka's logs topic into OpenSearch (docs/adr/0023).
+  kafka/logs:
+    brokers: [{{ $brokers | quote }}]
+    group_id: {{ $logs.consumerGroup }}
+    logs: { topic: {{ $logs.topic }}, encoding: otlp_proto }
+  {{- end }}
 processors:
   memory_limiter: { check_interval: 1s, limit_percentage: 80, spike_limit_percentage: 25 }
   batch: {}
@@ -60,8 +69,22 @@ exporters:
   otlp/traces:
     endpoint: {{ $traces | quote }}
     tls: { insecure: {{ not $obs.tracesTls }} }
-  prometheus: { endpoint: "0.0.0.0:8889" }
+  # Resource attributes (service.name) become labels, so every series says which service emitted it.
+  prometheus:
+    endpoint: "0.0.0.0:8889"
+    resource_to_telemetry_conversion: { enabled: true }
   debug: { verbosity: basic }
+  {{- if $logs.enabled }}
+  # Services -> collector -> Kafka: the topic buffers the logs when OpenSearch is slow or down.
+  kafka/logs:
+    brokers: [{{ $brokers | quote }}]
+    logs: { topic: {{ $logs.topic }}, encoding: otlp_proto }
+    partition_logs_by_resource_attributes: true
+  opensearch/logs:
+    http: { endpoint: {{ $logs.opensearch.endpoint | quote }} }
+    dataset: {{ $logs.opensearch.dataset }}
+    namespace: {{ $logs.opensearch.namespace }}
+  {{- end }}
 extensions:
   health_check: { endpoint: "0.0.0.0:13133" }
 service:
@@ -78,7 +101,13 @@ service:
     logs:
       receivers: [otlp]
       processors: [memory_limiter, batch]
-      exporters: [debug]
+      exporters: [{{ ternary "kafka/logs" "debug" $logs.enabled }}]
+    {{- if $logs.enabled }}
+    logs/opensearch:
+      receivers: [kafka/logs]
+      processors: [memory_limiter, batch]
+      exporters: [opensearch/logs]
+    {{- end }}
 {{- end }}
 
 {{/* The Kafka listener apps use: plaintext on a laptop, TLS with SCRAM-SHA-512 when kafka.clientAuthentication is on. */}}

@@ -70,6 +70,7 @@ public static class RateLimitingExtensions
             .ValidateOnStart();
         // The limiters are configured below rather than in AddRateLimiter because they need the validated options.
         builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddSingleton<GatewayMetrics>();
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<GatewayRateLimitOptions>>((options, limits) =>
             {
@@ -115,6 +116,8 @@ public static class RateLimitingExtensions
         var retryAfter = rejection.Lease.TryGetMetadata(MetadataName.RetryAfter, out var estimate) ? estimate : fallbackRetryAfter;
         var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
         var http = rejection.HttpContext;
+        http.RequestServices.GetRequiredService<GatewayMetrics>().RateLimited(
+            http.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId ?? http.Request.Path.Value ?? "?");
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {

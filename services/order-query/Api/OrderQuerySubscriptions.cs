@@ -38,10 +38,12 @@ public static class OrderQuerySubscriptions
     private static TopicSubscription ProjectOrder<TEvent>(
         this TopicSubscription subscription, Func<TEvent, string> orderIdOf, Func<OrderView?, TEvent, OrderView?> apply)
         where TEvent : IIntegrationEvent =>
-        subscription.On<TEvent>(services => new OrderViewHandler<TEvent>(services.GetRequiredService<OrderViewProjector>(), orderIdOf, apply));
+        subscription.On<TEvent>(services => new OrderViewHandler<TEvent>(
+            services.GetRequiredService<OrderViewProjector>(), services.GetRequiredService<ProjectionLag>(), orderIdOf, apply));
 
     private static TopicSubscription ProjectDashboard<TEvent>(
         this TopicSubscription subscription, Func<TEvent, string> skuOf, Func<SaleDashboard?, TEvent, SaleDashboard?> apply)
         where TEvent : IIntegrationEvent =>
-        subscription.On<TEvent>(services => new SaleDashboardHandler<TEvent>(services.GetRequiredService<SaleDashboardProjector>(), skuOf, apply));
+        subscription.On<TEvent>(services => new SaleDashboardHandler<TEvent>(
+            services.GetRequiredService<SaleDashboardProjector>(), services.GetRequiredService<ProjectionLag>(), skuOf, apply));
 }

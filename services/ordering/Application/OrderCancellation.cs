@@ -39,7 +39,7 @@ internal sealed class OrderCancellation(OrderStore orders, StockReservations sto
                 return new CancellationResult.NotCancellable(stored.Order);
             }
 
-            var reason = stored.Order.IsOwnedBy(requester.UserId) ? "cancelled by the customer" : "cancelled by an administrator";
+            var reason = stored.Order.IsOwnedBy(requester.UserId) ? CancellationReasons.ByCustomer : CancellationReasons.ByAdministrator;
             var change = OrderChanges.Cancel(stored.Order, reason, clock.GetUtcNow());
             try
             {

@@ -39,12 +39,10 @@ internal static class OrderChanges
     /// </summary>
     public static OrderChange CancelUnfulfillable(Order order, string paymentId, decimal amount, string currency, DateTimeOffset at)
     {
-        var cancel = Cancel(order, UnfulfillableReason, at);
+        var cancel = Cancel(order, CancellationReasons.Unfulfillable, at);
         var refunding = cancel.Order.RequestRefund(paymentId, amount, currency, at);
         return new(refunding, [.. cancel.Events, RefundRequestedOf(refunding, paymentId, amount, currency, at)]);
     }
-
-    public const string UnfulfillableReason = "sold out before the payment arrived";
 
     private static RefundRequested RefundRequestedOf(Order order, string paymentId, decimal amount, string currency, DateTimeOffset at) =>
         new(order.Id, order.CustomerId, paymentId, amount, currency, order.Version, at);

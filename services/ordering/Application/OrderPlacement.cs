@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using FlashSale.Messaging;
 using FlashSale.Ordering.Domain;
 using FlashSale.Ordering.Infrastructure;
 
@@ -38,13 +39,32 @@ internal abstract record PlacementResult
 /// </summary>
 internal sealed class OrderPlacement(
     IdempotencyStore idempotency, PriceCatalog catalog, StockReservations stock, StockSignals signals, OrderStore orders,
-    TimeProvider clock, ILogger<OrderPlacement> logger)
+    OrderingMetrics metrics, TimeProvider clock, ILogger<OrderPlacement> logger)
 {
     /// <summary>
     /// Not cancellable by the client on purpose: once started, a placement runs to a recorded outcome, so that the
     /// client's retry with the same key finds it instead of a half-done attempt.
     /// </summary>
     public async Task<PlacementResult> PlaceAsync(PlaceOrderCommand command)
+    {
+        var started = clock.GetTimestamp();
+        var result = await DecideAsync(command);
+        if (result is PlacementResult.Refused refused)
+        {
+            metrics.Refused(refused.Refusal.Reason);
+        }
+
+        metrics.PlacementAnswered(result switch
+        {
+            PlacementResult.Placed => "placed",
+            PlacementResult.Refused => "refused",
+            PlacementResult.Unavailable => "unavailable",
+            _ => "conflict",
+        }, clock.GetElapsedTime(started));
+        return result;
+    }
+
+    private async Task<PlacementResult> DecideAsync(PlaceOrderCommand command)
     {
         var key = IdempotencyStore.KeyFor(command.CustomerId, command.IdempotencyKey);
         var now = clock.GetUtcNow();
@@ -121,6 +141,7 @@ internal sealed class OrderPlacement(
     /// <param name="mayRepeat">The order id may have reserved before (a takeover keeping it): the actors check.</param>
     private async Task<PlacementResult> RunAsync(string key, IdempotencyRecord claim, PlaceOrderCommand command, bool mayRepeat = false)
     {
+        using var scope = logger.BeginOrderScope(claim.OrderId);
         using var budget = new CancellationTokenSource(PlacementTimeouts.Budget, clock);
         PriceQuotes quotes;
         try

@@ -17,8 +17,6 @@ namespace FlashSale.Ordering.Application;
 internal sealed class OrderSaga(OrderStore orders, StockReservations stock, TimeProvider clock, ILogger<OrderSaga> logger)
     : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<ReservationExpired>
 {
-    public const string ReservationExpiredReason = "reservation expired";
-
     // Money was taken for an order we do not know: dead-letter it for a human rather than forget it.
     public Task<EventOutcome> HandleAsync(PaymentSucceeded payment, EventContext context, CancellationToken cancellationToken) =>
         ReactAsync(payment.OrderId, context, EventOutcome.Drop, order => order.OnPaymentSucceeded(payment.PaymentId) switch
@@ -31,14 +29,14 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
 
     public Task<EventOutcome> HandleAsync(PaymentFailed payment, EventContext context, CancellationToken cancellationToken) =>
         ReactAsync(payment.OrderId, context, EventOutcome.Success, order => Task.FromResult(order.OnPaymentFailed() == OrderDecision.Cancel
-            ? OrderChanges.Cancel(order, $"payment failed: {payment.Reason}", clock.GetUtcNow())
+            ? OrderChanges.Cancel(order, CancellationReasons.PaymentFailed(payment.Reason), clock.GetUtcNow())
             : null), cancellationToken);
 
     // An unknown order is expected here: a placement that died after reserving leaves reservations without an order.
     // A confirmed order's units were committed before it was confirmed, so its expiry changes nothing.
     public Task<EventOutcome> HandleAsync(ReservationExpired expired, EventContext context, CancellationToken cancellationToken) =>
         ReactAsync(expired.OrderId, context, EventOutcome.Success, order => Task.FromResult(order.OnReservationExpired() == OrderDecision.Cancel
-            ? OrderChanges.Cancel(order, ReservationExpiredReason, clock.GetUtcNow())
+            ? OrderChanges.Cancel(order, CancellationReasons.ReservationExpired, clock.GetUtcNow())
             : null), cancellationToken);
 
     /// <summary>

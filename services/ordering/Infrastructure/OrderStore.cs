@@ -21,7 +21,7 @@ internal sealed class OrderConcurrencyException(string orderId) : Exception($"Or
 /// will be published, or neither; <see cref="OrderOutbox"/> publishes the entries once the transaction has committed.
 /// A failing store surfaces as <see cref="StateStoreUnavailableException"/>.
 /// </summary>
-internal sealed class OrderStore(DaprClient dapr, OrderOutbox outbox)
+internal sealed class OrderStore(DaprClient dapr, OrderOutbox outbox, OrderingMetrics metrics)
 {
     public const string StoreName = "orders-store";
 
@@ -83,6 +83,7 @@ internal sealed class OrderStore(DaprClient dapr, OrderOutbox outbox)
         }
 
         outbox.Committed(entries);
+        metrics.Committed(order, events);
     }
 
     private static bool IsCutOff(Exception ex) =>

@@ -8,9 +8,11 @@ namespace FlashSale.Ordering.Infrastructure;
 /// <summary>
 /// Calls inventory's StockActor with batches: the requests for one SKU wait in one queue while a call for that SKU is
 /// in flight, and go together in the next call (up to <see cref="StockActorType.MaxBatchSize"/>), so a hot SKU costs
-/// one actor turn per batch instead of one per order (docs/adr/0020). One queue per SKU keeps each order's calls in
-/// the order they were made: a release never overtakes its reserve. Each result also tells <see cref="StockSignals"/>
-/// the SKU's levels.
+/// one actor turn per batch instead of one per order (docs/adr/0020). A batch takes every waiting request of the
+/// oldest request's kind, not only the run at the head: in a sale, placements' reserves and the saga's commits arrive
+/// interleaved, and runs would shrink batches to one or two requests. Each order's own calls keep the order they were
+/// made: a request is not taken past an earlier one of the same order, so a release never overtakes its reserve.
+/// Each result also tells <see cref="StockSignals"/> the SKU's levels.
 /// </summary>
 internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals)
 {
@@ -86,6 +88,13 @@ internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals
     private sealed record QueuedCall(CallKind Kind, object Item, CancellationToken Cancellation)
     {
         public TaskCompletionSource<object> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string OrderId { get; } = Item switch
+        {
+            ReserveItem reserve => reserve.OrderId,
+            SettleItem settle => settle.OrderId,
+            _ => throw new ArgumentException($"not a stock request: {Item.GetType().Name}", nameof(Item)),
+        };
     }
 
     /// <summary>One SKU's requests, in arrival order; at most one call in flight.</summary>
@@ -119,22 +128,37 @@ internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals
             }
         }
 
-        /// <summary>The next run of same-kind requests from the head of the queue; cancelled ones are answered and skipped.</summary>
+        /// <summary>
+        /// The waiting requests of the oldest one's kind, oldest first, except those of an order with an earlier request
+        /// still waiting; the others keep their places. Cancelled ones are answered and dropped.
+        /// </summary>
         private List<QueuedCall> TakeBatch()
         {
             lock (_gate)
             {
                 var batch = new List<QueuedCall>();
-                while (_waiting.TryPeek(out var next) && batch.Count < StockActorType.MaxBatchSize && (batch.Count == 0 || next.Kind == batch[0].Kind))
+                var left = new List<QueuedCall>();
+                var ordersLeft = new HashSet<string>(StringComparer.Ordinal);
+                while (_waiting.TryDequeue(out var next))
                 {
-                    _waiting.Dequeue();
                     if (next.Cancellation.IsCancellationRequested)
                     {
                         next.Answer.TrySetCanceled(next.Cancellation);
-                        continue;
                     }
+                    else if (batch.Count < StockActorType.MaxBatchSize && (batch.Count == 0 || next.Kind == batch[0].Kind) && !ordersLeft.Contains(next.OrderId))
+                    {
+                        batch.Add(next);
+                    }
+                    else
+                    {
+                        left.Add(next);
+                        ordersLeft.Add(next.OrderId);
+                    }
+                }
 
-                    batch.Add(next);
+                foreach (var call in left)
+                {
+                    _waiting.Enqueue(call);
                 }
 
                 if (batch.Count == 0 && _waiting.Count == 0)

@@ -18,6 +18,7 @@ public sealed partial class PaymentProcessor(
     IEventPublisher events,
     TimeProvider time,
     IOptions<PaymentOptions> options,
+    PaymentMetrics metrics,
     ILogger<PaymentProcessor> logger) : IEventHandler<OrderPlaced>, IEventHandler<RefundRequested>
 {
     private TimeSpan Lease => options.Value.InFlightLease;
@@ -105,6 +106,7 @@ public sealed partial class PaymentProcessor(
         }
 
         LogCompleted(completed.OrderId, completed.Status, completed.FailureReason ?? "none");
+        metrics.Recorded(completed.Status);
         // If publishing fails, Dapr redelivers and the redelivery publishes the recorded outcome.
         await PublishOutcomeAsync(completed, cancellationToken);
         return EventOutcome.Success;
@@ -132,6 +134,7 @@ public sealed partial class PaymentProcessor(
     private EventOutcome Refuse(string orderId, string reason)
     {
         LogRefusedRefund(orderId, reason);
+        metrics.RefundRefused();
         return EventOutcome.Drop;
     }
 

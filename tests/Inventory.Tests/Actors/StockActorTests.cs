@@ -1,17 +1,20 @@
+using System.Diagnostics.Metrics;
 using Dapr.Actors;
 using Dapr.Actors.Runtime;
 using FlashSale.Contracts.Inventory;
 using FlashSale.Inventory.Application;
 using FlashSale.Inventory.Domain;
+using FlashSale.Inventory.Infrastructure;
 using FlashSale.Inventory.Infrastructure.Actors;
 using FlashSale.TestSupport;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FlashSale.Inventory.Tests.Actors;
 
-public sealed class StockActorTests
+public sealed class StockActorTests : IDisposable
 {
     private const string Sku = "SKU-1";
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(7);
@@ -32,6 +35,8 @@ public sealed class StockActorTests
         StockChangeInterval = TimeSpan.Zero,
     });
 
+    private readonly ServiceProvider _meters = new ServiceCollection().AddMetrics().AddSingleton<InventoryMetrics>().BuildServiceProvider();
+
     private readonly StockChangeFeed _feed;
     private readonly StockActor _actor;
 
@@ -44,6 +49,8 @@ public sealed class StockActorTests
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
+    public void Dispose() => _meters.Dispose();
+
     // A new instance over the same state is what Dapr does after a deactivation.
     private StockActor NewActor()
     {
@@ -52,7 +59,7 @@ public sealed class StockActorTests
             ActorId = new ActorId(Sku),
             TimerManager = _reminders,
         });
-        return new StockActor(host, _events, _feed, _clock, _options, _state);
+        return new StockActor(host, _events, _feed, _clock, _options, _meters.GetRequiredService<InventoryMetrics>(), _state);
     }
 
     private static ReserveBatch Batch(params ReserveItem[] items) => new(Guid.NewGuid().ToString("N"), items);
@@ -72,6 +79,25 @@ public sealed class StockActorTests
     {
         await _actor.SetStockAsync(available);
         return await _actor.GetLevelsAsync();
+    }
+
+    [Fact]
+    public async Task The_meters_count_reservations_and_refusals_by_cause_and_show_the_units_per_state()
+    {
+        using var metrics = new MetricRecorder(_meters, InventoryMetrics.MeterName);
+        await StockedAsync(5);
+
+        var batch = Batch(Item("o-1", 2), Item("o-2", 4), Item("o-3", 3));
+        await _actor.ReserveAsync(batch);
+        await _actor.ReserveAsync(batch);
+
+        // The retry of the same batch gets the recorded outcomes and counts nothing again.
+        Assert.Equal(2, metrics.Sum("flashsale.stock.reservations", ("flashsale.sku", Sku)));
+        Assert.Equal(1, metrics.Sum("flashsale.stock.refusals", ("flashsale.sku", Sku), ("flashsale.refusal.cause", "sold_out")));
+        var units = metrics.Of("flashsale.stock.units");
+        Assert.Equal(0, units.Last(m => m.Has("flashsale.stock.state", "available")).Value);
+        Assert.Equal(5, units.Last(m => m.Has("flashsale.stock.state", "reserved")).Value);
+        Assert.Equal(0, metrics.Sum("flashsale.stock.expiries"));
     }
 
     [Fact]

@@ -27,17 +27,19 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
     private readonly TimeProvider _clock;
     private readonly InventoryOptions _options;
     private readonly RecentCalls _refusedCalls;
+    private readonly InventoryMetrics _metrics;
 
     /// <param name="stateManager">Only for unit tests (the Dapr-documented way to replace actor state).</param>
     public StockActor(
         ActorHost host, IEventPublisher events, StockChangeFeed feed, TimeProvider clock, IOptions<InventoryOptions> options,
-        IActorStateManager? stateManager = null)
+        InventoryMetrics metrics, IActorStateManager? stateManager = null)
         : base(host)
     {
         _events = events;
         _feed = feed;
         _clock = clock;
         _options = options.Value;
+        _metrics = metrics;
         _refusedCalls = new RecentCalls(clock, _options.RejectionMemory);
         if (stateManager is not null)
         {
@@ -72,6 +74,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         if (!ledger.ChangedReservations.Any())
         {
             _refusedCalls.Remember(batch.BatchId, result);
+            _metrics.Decided(Sku, outcomes);
             return result;
         }
 
@@ -81,6 +84,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         await state.StageBatchAsync(reserved, result);
         await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule with { NextBatch = schedule.NextBatch + 1 });
         await CompleteAsync(state, ledger, counts, loose: []);
+        _metrics.Decided(Sku, outcomes);
         return result;
     }
 
@@ -187,6 +191,8 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         await state.StageAsync(ledger, counts);
         await state.StageListAsync(StockState.OutboxKey, outbox);
         await StateManager.SaveStateAsync();
+        _metrics.Expired(Sku, expired.Count);
+        _metrics.Levels(Sku, ledger.Counts);
         if (idle)
         {
             await UnregisterReminderAsync(SweepReminder);
@@ -218,6 +224,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
 
         await state.StageAsync(ledger, loaded);
         await StateManager.SaveStateAsync();
+        _metrics.Levels(Sku, ledger.Counts);
         await PublishAsync(state, ledger.Counts, loaded);
     }
 
