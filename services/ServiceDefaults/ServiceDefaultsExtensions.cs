@@ -53,13 +53,24 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// The gateway's forwarded host, scheme and prefix; exception handling as ProblemDetails; request body limits;
-    /// <c>/healthz</c>, <c>/readyz</c> and the OpenAPI document.
+    /// <c>/healthz</c>, <c>/readyz</c> and the OpenAPI document. A web front end passes <paramref name="htmlErrorPages"/>:
+    /// errors and bodiless error statuses then re-execute its <c>/error</c> and <c>/not-found</c> pages instead, so a
+    /// browser never gets JSON or a stack trace.
     /// </summary>
-    public static WebApplication UseServiceDefaults(this WebApplication app)
+    public static WebApplication UseServiceDefaults(this WebApplication app, bool htmlErrorPages = false)
     {
         app.UseForwardedHeaders();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        if (htmlErrorPages)
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseStatusCodePagesWithReExecute("/not-found");
+        }
+        else
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+        }
+
         app.UseSerilogRequestLogging(options =>
             options.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500
                 ? Serilog.Events.LogEventLevel.Error

@@ -15,5 +15,6 @@ app.UseGatewayUserAuthentication();
 app.MapEventSubscriptions();
 app.MapOrdersEndpoints();
 app.MapDashboardEndpoints();
+app.MapStreamEndpoints();
 
 app.Run();

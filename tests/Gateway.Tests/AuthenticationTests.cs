@@ -11,6 +11,8 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
     [InlineData("POST", "/api/orders")]
     [InlineData("GET", "/api/orders")]
     [InlineData("POST", "/api/orders/1/cancel")]
+    [InlineData("GET", "/api/stream/orders/1")]
+    [InlineData("GET", "/api/stream/sales")]
     public async Task Order_routes_without_a_token_are_a_401_problem_with_a_bearer_challenge(string method, string path)
     {
         var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(new HttpMethod(method), path));
@@ -93,6 +95,7 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
 
     [Theory]
     [InlineData("GET", "/api/dashboard/sales")]
+    [InlineData("GET", "/api/stream/sales")]
     [InlineData("GET", "/api/inventory/stock/sku-1")]
     [InlineData("GET", "/api/payments/0b6f2c")]
     public async Task Customers_are_forbidden_the_admin_routes(string method, string path)

@@ -25,6 +25,9 @@ public sealed class RoutingTests(GatewayFixture fixture)
         { "GET", "/api/orders?status=Paid&page=1", "alice", "order-query", "/orders?status=Paid&page=1" },
         { "GET", "/api/dashboard/sales?window=1h", "admin", "order-query", "/dashboard/sales?window=1h" },
         { "GET", "/api/inventory/stock/sku-1", "admin", "inventory", "/stock/sku-1" },
+        { "GET", "/api/stream/stock", null, "order-query", "/stream/stock" },
+        { "GET", "/api/stream/sales", "admin", "order-query", "/stream/sales" },
+        { "GET", "/api/stream/orders/0b6f2c", "alice", "order-query", "/stream/orders/0b6f2c" },
         { "POST", "/api/inventory/stock/sku-1/restock", "admin", "inventory", "/stock/sku-1/restock" },
         { "GET", "/api/payments/0b6f2c", "admin", "payment", "/payments/0b6f2c" },
     };

@@ -201,7 +201,7 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
     {
         var document = await factory.CreateClient().GetFromJsonAsync<JsonObject>("/openapi/v1.json", Cancellation);
 
-        Assert.Equal(["/dashboard/sales", "/dashboard/sales/{sku}", "/orders", "/orders/{orderId}"],
+        Assert.Equal(["/dashboard/sales", "/dashboard/sales/{sku}", "/orders", "/orders/{orderId}", "/stream/orders/{orderId}", "/stream/sales", "/stream/stock"],
             document!["paths"]!.AsObject().Select(path => path.Key).Order());
     }
 

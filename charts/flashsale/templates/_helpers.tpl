@@ -108,6 +108,27 @@ reached the app. Call with (dict "root" $ "name" "catalog" "destinations" (list 
 {{- end }}
 
 {{/*
+Routes for a service's mesh.streamPaths (server-sent events, WebSockets): no timeout and no per-try timeout, since a
+stream lasts as long as the page is open; a retry only when the request never reached the app (a stream that broke is
+resumed by the client, with Last-Event-ID).
+Call with (dict "name" "gateway" "prefixes" (list ...) "destinations" (list ...)).
+*/}}
+{{- define "flashsale.streamRoutes" -}}
+{{- range $i, $prefix := .prefixes }}
+- name: {{ $.name }}-stream{{ if gt $i 0 }}-{{ $i }}{{ end }}
+  match:
+    - uri:
+        prefix: {{ $prefix }}
+  route:
+    {{- toYaml $.destinations | nindent 4 }}
+  timeout: 0s
+  retries:
+    attempts: 1
+    retryOn: "connect-failure,refused-stream"
+{{- end }}
+{{- end }}
+
+{{/*
 The chaos drill's route of one hop: only requests with the drill header, with the configured faults. Istio applies no
 timeout and no retries to a route with a fault, so it carries none; the hop's other routes keep theirs.
 Call with (dict "root" $ "name" "catalog" "destinations" (list ...)).

@@ -16,10 +16,14 @@ public static class DashboardEndpoints
         return app;
     }
 
-    private static async Task<Ok<SalesDashboard>> GetSalesAsync(ViewStore views, CancellationToken cancellationToken)
+    private static async Task<Ok<SalesDashboard>> GetSalesAsync(ViewStore views, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new SalesDashboard(await AllFiguresAsync(views, cancellationToken)));
+
+    /// <summary>The figures of every SKU the dashboard lists.</summary>
+    public static async Task<IReadOnlyList<SaleFigures>> AllFiguresAsync(ViewStore views, CancellationToken cancellationToken)
     {
         var listed = await views.ReadAsync<DashboardSkus>(ViewKeys.DashboardSkus, cancellationToken);
-        return TypedResults.Ok(new SalesDashboard(await FiguresOfAsync(listed?.Skus ?? [], views, cancellationToken)));
+        return await FiguresOfAsync(listed?.Skus ?? [], views, cancellationToken);
     }
 
     private static async Task<Results<Ok<SaleFigures>, ProblemHttpResult>> GetSaleAsync(

@@ -27,11 +27,16 @@ public static class OrdersEndpoints
         string orderId, ClaimsPrincipal user, ViewStore views, CancellationToken cancellationToken)
     {
         var view = await views.ReadAsync<OrderView>(ViewKeys.Order(orderId), cancellationToken);
-        return view is { IsVisible: true } && (user.IsInRole(Roles.Admin) || view.CustomerId == user.UserId())
-            ? TypedResults.Ok(OrderDetails.From(view))
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found",
-                detail: $"there is no order {orderId} for you (it may take a moment to appear after it was placed)");
+        return IsVisibleTo(view, user) ? TypedResults.Ok(OrderDetails.From(view!)) : OrderNotFound(orderId);
     }
+
+    /// <summary>Whether <paramref name="user"/> may see the order: its owner or an admin, once it is placed.</summary>
+    public static bool IsVisibleTo(OrderView? view, ClaimsPrincipal user) =>
+        view is { IsVisible: true } && (user.IsInRole(Roles.Admin) || view.CustomerId == user.UserId());
+
+    public static ProblemHttpResult OrderNotFound(string orderId) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found",
+            detail: $"there is no order {orderId} for you (it may take a moment to appear after it was placed)");
 
     private static async Task<Results<Ok<OrderPage>, ValidationProblem, ProblemHttpResult>> ListOrdersAsync(
         ClaimsPrincipal user, ViewStore views, CancellationToken cancellationToken,
