@@ -56,12 +56,7 @@ public sealed class PaymentReplicaTests(SystemFixture system)
     [Fact]
     public async Task A_placed_order_delivered_to_both_replicas_at_once_is_charged_once()
     {
-        await system.SettleAsync();
-        var sku = Sku.New("REPLICA-DUP");
-        var admin = await system.Client.SignInAsAdminAsync();
-        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: 5);
-        var name = system.Customers.Next();
-        var customer = await system.Client.SignInAsync(name);
+        var (sku, admin, name, customer) = await SaleOfFiveWithACustomerAsync("REPLICA-DUP");
 
         PlacedOrder order;
         using (system.Sidecar.Faults.DeliverToTwoReplicas("payment", message => Mentions(message, name)))
@@ -81,8 +76,7 @@ public sealed class PaymentReplicaTests(SystemFixture system)
         Assert.All(system.Events<FlashSale.Contracts.Payments.PaymentSucceeded>(Topics.Payments).Where(e => e.OrderId == order.Id),
             succeeded => Assert.Equal(confirmed.PaymentId, succeeded.PaymentId));
         Assert.Equal(new StockLevels(sku, 3, 0, 2), await admin.GetStockAsync(sku));
-        Assert.Empty(system.DeadLettersAbout(order.Id));
-        Assert.DoesNotContain(system.Sidecar.PubSub.Messages("orders.deadletter"), message => Mentions(message, order.Id));
+        AssertNothingDeadLettered(order.Id);
     }
 
     [Fact]
@@ -90,12 +84,7 @@ public sealed class PaymentReplicaTests(SystemFixture system)
     {
         // payment is down while the customer cancels, so the charge it makes on its return comes after the cancel and
         // the saga asks for it back; the request reaches both replicas.
-        await system.SettleAsync();
-        var sku = Sku.New("REPLICA-REFUND");
-        var admin = await system.Client.SignInAsAdminAsync();
-        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: 5);
-        var name = system.Customers.Next();
-        var customer = await system.Client.SignInAsync(name);
+        var (sku, admin, name, customer) = await SaleOfFiveWithACustomerAsync("REPLICA-REFUND");
 
         PlacedOrder order;
         using (system.Sidecar.Faults.DeliverToTwoReplicas("payment", message => Mentions(message, name)))
@@ -129,8 +118,24 @@ public sealed class PaymentReplicaTests(SystemFixture system)
             .Select(delivery => delivery.Replica).ToHashSet());
         Assert.Equal("Cancelled", system.WriteModelOrder(order.Id).Status);
         Assert.Equal(new StockLevels(sku, 5, 0, 0), await admin.GetStockAsync(sku));
-        Assert.Empty(system.DeadLettersAbout(order.Id));
-        Assert.DoesNotContain(system.Sidecar.PubSub.Messages("orders.deadletter"), message => Mentions(message, order.Id));
+        AssertNothingDeadLettered(order.Id);
+    }
+
+    /// <summary>A settled system, a sale of 5 units (30 EUR, 15 on sale) and a customer nobody else shops as.</summary>
+    private async Task<(string Sku, Admin Admin, string Name, Shopper Customer)> SaleOfFiveWithACustomerAsync(string prefix)
+    {
+        await system.SettleAsync();
+        var sku = Sku.New(prefix);
+        var admin = await system.Client.SignInAsAdminAsync();
+        await admin.CreateSaleAsync(sku, price: 30m, salePrice: 15m, stock: 5);
+        var name = system.Customers.Next();
+        return (sku, admin, name, await system.Client.SignInAsync(name));
+    }
+
+    private void AssertNothingDeadLettered(string orderId)
+    {
+        Assert.Empty(system.DeadLettersAbout(orderId));
+        Assert.DoesNotContain(system.Sidecar.PubSub.Messages("orders.deadletter"), message => Mentions(message, orderId));
     }
 
     private IEnumerable<DeliveryRecord> PlacedDeliveries(IEnumerable<string> orderIds)
