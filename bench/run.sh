@@ -2,7 +2,7 @@
 # The benchmark (bench/README.md): builds bench/FlashSale.Bench in Release and runs it, in one process, against the
 # whole system in-process. A full run takes under 10 minutes on 2 cores and writes docs/benchmarks.md and
 # docs/benchmarks.json; --quick runs a few seconds of each workload and writes only what --report/--markdown ask for.
-#   bench/run.sh [--quick] [--report FILE] [--markdown FILE]
+#   bench/run.sh [--quick] [--only WORKLOAD[,WORKLOAD...]] [--timing none|modelled] [--report FILE] [--markdown FILE]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -8,13 +8,15 @@ namespace FlashSale.Bench;
 /// </summary>
 public sealed record BenchArguments(BenchmarkPlan Plan, string? ReportPath, string? MarkdownPath, string? Problem)
 {
-    public const string Usage = "usage: bench/run.sh [--quick] [--report FILE] [--markdown FILE]";
+    public const string Usage = "usage: bench/run.sh [--quick] [--only WORKLOAD[,WORKLOAD...]] [--timing none|modelled] [--report FILE] [--markdown FILE]";
 
     public static BenchArguments Parse(IReadOnlyList<string> args)
     {
         var quick = false;
         string? report = null;
         string? markdown = null;
+        IReadOnlySet<string>? only = null;
+        IReadOnlyList<string>? timings = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -22,6 +24,19 @@ public sealed record BenchArguments(BenchmarkPlan Plan, string? ReportPath, stri
                 case "--quick":
                     quick = true;
                     break;
+                case "--only" when i + 1 < args.Count:
+                    only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+                    if (only.FirstOrDefault(name => !BenchmarkPlan.WorkloadNames.Contains(name)) is { } unknown)
+                    {
+                        return new(BenchmarkPlan.Full, null, null, $"--only: unknown workload '{unknown}' (one of {string.Join(", ", BenchmarkPlan.WorkloadNames)})");
+                    }
+
+                    break;
+                case "--timing" when i + 1 < args.Count && args[i + 1] is "none" or "modelled":
+                    timings = [args[++i]];
+                    break;
+                case "--only" or "--timing":
+                    return new(BenchmarkPlan.Full, null, null, args[i] == "--only" ? "--only needs workload names" : "--timing needs none or modelled");
                 case "--report" or "--markdown" when i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal):
                     if (args[i] == "--report")
                     {
@@ -43,9 +58,16 @@ public sealed record BenchArguments(BenchmarkPlan Plan, string? ReportPath, stri
         var docs = Path.Combine(RepositoryRoot(), "docs");
         report = report is null ? null : Path.GetFullPath(report);
         markdown = markdown is null ? null : Path.GetFullPath(markdown);
-        return quick
-            ? new(BenchmarkPlan.Quick, report, markdown, null)
-            : new(BenchmarkPlan.Full, report ?? Path.Combine(docs, "benchmarks.json"), markdown ?? Path.Combine(docs, "benchmarks.md"), null);
+        var plan = (quick ? BenchmarkPlan.Quick : BenchmarkPlan.Full) with
+        {
+            Only = only ?? new HashSet<string>(),
+            Timings = timings ?? BenchmarkPlan.Full.Timings,
+        };
+        // Only a full run of everything replaces the published figures; a partial one writes what it is asked to.
+        var publishes = !quick && only is null && timings is null;
+        return publishes
+            ? new(plan, report ?? Path.Combine(docs, "benchmarks.json"), markdown ?? Path.Combine(docs, "benchmarks.md"), null)
+            : new(plan, report, markdown, null);
     }
 
     public async Task WriteAsync(BenchmarkRun.Outcome outcome, IAnsiConsole console)

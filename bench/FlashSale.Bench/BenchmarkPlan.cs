@@ -35,6 +35,17 @@ public sealed record BenchmarkPlan
     /// <summary>Units of the hot SKU: more than any run can sell (and the most inventory takes), so that it measures placements, not refusals.</summary>
     public int HotSkuUnits { get; init; } = 1_000_000;
 
+    /// <summary>The workloads to run (<c>--only</c>); empty runs them all. kestrel always runs: it is every ratio's baseline.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>();
+
+    /// <summary>The timings to run (<c>--timing</c>): none, modelled or both.</summary>
+    public IReadOnlyList<string> Timings { get; init; } = ["none", "modelled"];
+
+    public static IReadOnlyList<string> WorkloadNames { get; } =
+        ["browse", "hot-sku", "hot-sku-60s", "hot-sku-reservations", "sold-out", "flash-sale"];
+
+    public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
+
     public static BenchmarkPlan Full { get; } = new()
     {
         Mode = "full",

@@ -21,6 +21,11 @@ public static class BenchmarkRun
         string? consoleReport = null;
         foreach (var timing in new[] { PlatformTiming.None, PlatformTiming.Dapr117 })
         {
+            if (!plan.Timings.Contains(timing.IsModelled ? "modelled" : "none"))
+            {
+                continue;
+            }
+
             var workloads = new SystemWorkloads(plan, view, timing, kestrel.AchievedPerSecond);
             results.AddRange(await workloads.RunAsync(cancellationToken));
             // The modelled run's is the one a cluster's resembles.

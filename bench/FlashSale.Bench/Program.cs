@@ -1,7 +1,7 @@
 using FlashSale.Bench;
 using Spectre.Console;
 
-// bench/run.sh [--quick] [--report FILE] [--markdown FILE]: see bench/README.md.
+// bench/run.sh [--quick] [--only WORKLOAD[,WORKLOAD...]] [--timing none|modelled] [--report FILE] [--markdown FILE]: see bench/README.md.
 var arguments = BenchArguments.Parse(args);
 if (arguments.Problem is { } problem)
 {

@@ -42,13 +42,19 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
         var crowd = await CustomerPool.PrepareAsync(gateway, new CustomerSource.Existing(Crowd()), admin, parallelism: 4, Clock, prepared: null, cancellationToken);
         var hot = await NewSaleAsync(gateway, admin, "BENCH-HOT", plan.HotSkuUnits, cancellationToken);
 
-        results.Add(await ClosedLoopAsync("browse", Workloads.Browse(gateway, hot.Sku, crowd.Next()), audit: null, cancellationToken));
+        if (plan.Runs("browse"))
+        {
+            results.Add(await ClosedLoopAsync("browse", Workloads.Browse(gateway, hot.Sku, crowd.Next()), audit: null, cancellationToken));
+        }
 
         var order = new PreparedOrder(hot.Sku, 1);
-        results.Add(await ClosedLoopAsync("hot-sku", Workloads.PlaceOrders(gateway, crowd, order),
-            () => AuditAsync(system, hot, cancellationToken), cancellationToken));
+        if (plan.Runs("hot-sku"))
+        {
+            results.Add(await ClosedLoopAsync("hot-sku", Workloads.PlaceOrders(gateway, crowd, order),
+                () => AuditAsync(system, hot, cancellationToken), cancellationToken));
+        }
 
-        if (!timing.IsModelled)
+        if (!timing.IsModelled && plan.Runs("hot-sku-60s"))
         {
             // A fresh SKU, so that the long run shows what happens to one SKU as its sale grows from its first order.
             var growing = await NewSaleAsync(gateway, admin, "BENCH-LONG", plan.HotSkuUnits, cancellationToken);
@@ -56,16 +62,25 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
                 () => AuditAsync(system, growing, cancellationToken), cancellationToken, plan.LongRun));
         }
 
-        var reserved = await NewSaleAsync(gateway, admin, "BENCH-RESERVE", plan.HotSkuUnits, cancellationToken);
-        results.Add(await ClosedLoopAsync("hot-sku-reservations", Reserve(system, reserved.Sku),
-            () => ReservationAuditAsync(gateway, admin, reserved, cancellationToken), cancellationToken));
+        if (plan.Runs("hot-sku-reservations"))
+        {
+            var reserved = await NewSaleAsync(gateway, admin, "BENCH-RESERVE", plan.HotSkuUnits, cancellationToken);
+            results.Add(await ClosedLoopAsync("hot-sku-reservations", Reserve(system, reserved.Sku),
+                () => ReservationAuditAsync(gateway, admin, reserved, cancellationToken), cancellationToken));
+        }
 
-        // (c'') the hot SKU, now sold out: every placement should be refused, and none may succeed.
-        await gateway.SetStockAsync(await admin.TokenAsync(cancellationToken), hot.Sku, 0, cancellationToken);
-        results.Add(await ClosedLoopAsync("sold-out", Workloads.PlaceOrders(gateway, crowd, order),
-            audit: null, cancellationToken, soldOut: true));
+        if (plan.Runs("sold-out"))
+        {
+            // (c'') the hot SKU, now sold out: every placement should be refused, and none may succeed.
+            await gateway.SetStockAsync(await admin.TokenAsync(cancellationToken), hot.Sku, 0, cancellationToken);
+            results.Add(await ClosedLoopAsync("sold-out", Workloads.PlaceOrders(gateway, crowd, order),
+                audit: null, cancellationToken, soldOut: true));
+        }
 
-        results.Add(await FlashSaleAsync(system, gateway, cancellationToken));
+        if (plan.Runs("flash-sale"))
+        {
+            results.Add(await FlashSaleAsync(system, gateway, cancellationToken));
+        }
         return results;
     }
 

@@ -90,6 +90,9 @@ public sealed class QuickBenchmarkTests
     [InlineData("--fast")]
     [InlineData("--report")]
     [InlineData("--report", "--quick")]
+    [InlineData("--only", "checkout")]
+    [InlineData("--only")]
+    [InlineData("--timing", "fast")]
     public void Bad_arguments_are_named(params string[] args)
     {
         var parsed = BenchArguments.Parse(args);
@@ -107,5 +110,17 @@ public sealed class QuickBenchmarkTests
 
         var quick = BenchArguments.Parse(["--quick", "--report", "quick.json"]);
         Assert.Equal(("quick", Path.GetFullPath("quick.json"), (string?)null), (quick.Plan.Mode, quick.ReportPath, quick.MarkdownPath));
+    }
+
+    [Fact]
+    public void A_partial_run_names_its_workloads_and_timing_and_writes_only_the_files_it_is_given()
+    {
+        var arguments = BenchArguments.Parse(["--only", "flash-sale,sold-out", "--timing", "modelled"]);
+
+        Assert.Null(arguments.Problem);
+        Assert.Equal(["flash-sale", "sold-out"], arguments.Plan.Only.Order(StringComparer.Ordinal));
+        Assert.Equal(["modelled"], arguments.Plan.Timings);
+        Assert.True(arguments.Plan.Runs("sold-out") && !arguments.Plan.Runs("browse"));
+        Assert.Equal((null, null), (arguments.ReportPath, arguments.MarkdownPath));
     }
 }

@@ -32,6 +32,19 @@ public sealed class FlashSaleRunTests
     }
 
     [Fact]
+    public async Task A_buyer_whose_order_does_not_settle_backs_off_instead_of_polling_ever_faster_than_it_settles()
+    {
+        using var gateway = new StandInGateway { Settles = false };
+        var stalled = Sale with { Units = 2, Rate = RateProfile.Constant(4, TimeSpan.FromMilliseconds(500)), SettleTimeout = TimeSpan.FromSeconds(1) };
+
+        var report = await FlashSaleRun.RunAsync(stalled, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, report.Orders.Unsettled);
+        // Every 10 ms for 1 s would be 100 reads per order; waits of 10, 20, 40, ... ms fit 7 into the second.
+        Assert.InRange(gateway.OrderReads, 2, 2 * 8);
+    }
+
+    [Fact]
     public async Task The_closed_loop_mode_buys_back_to_back_until_the_time_is_up()
     {
         using var gateway = new StandInGateway();

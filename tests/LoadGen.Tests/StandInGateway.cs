@@ -18,6 +18,7 @@ internal sealed partial class StandInGateway : HttpMessageHandler
     private int _available;
     private int _reserved;
     private int _sold;
+    private int _orderReads;
 
     /// <summary>Inventory counts this many units more as sold than it was asked to commit.</summary>
     public int ExtraUnitsSold { get; init; }
@@ -31,7 +32,13 @@ internal sealed partial class StandInGateway : HttpMessageHandler
     /// <summary>payment answers with the provider's ledger (<c>charges</c>, <c>refunds</c>); an older payment did not.</summary>
     public bool ReportsLedger { get; init; } = true;
 
+    /// <summary>Orders stay Placed for ever, as when the saga stalls.</summary>
+    public bool Settles { get; init; } = true;
+
     public int Placements => _orders.Count;
+
+    /// <summary>Every read of an order, polls included.</summary>
+    public int OrderReads => Volatile.Read(ref _orderReads);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -100,9 +107,15 @@ internal sealed partial class StandInGateway : HttpMessageHandler
 
     private HttpResponseMessage ReadOrder(string id)
     {
+        Interlocked.Increment(ref _orderReads);
         lock (_lock)
         {
             var order = _orders[id];
+            if (!Settles)
+            {
+                return Json(HttpStatusCode.OK, new { orderId = id, status = "Placed" });
+            }
+
             if (!order.Confirmed)
             {
                 _orders[id] = order with { Confirmed = true };

@@ -56,7 +56,7 @@ public static class CommandLine
         new("admin-password", "TEXT", "the admin's password (default admin-demo-password, the laptop profile's)"),
         new("no-browse", null, "buyers do not read the product page before buying"),
         new("max-attempts", "N", "placement attempts per buyer, retries of 429/503/no answer included (default 5)"),
-        new("poll-interval", "TIME", "how often a buyer reads its order until it settles (default 500ms)"),
+        new("poll-interval", "TIME", "first wait before a buyer reads its order, doubling up to 1s until it settles (default 500ms)"),
         new("settle-timeout", "TIME", "every order must be Confirmed or Cancelled within this time after its 201 (default 2m)"),
         new("audit-timeout", "TIME", "how long inventory and the dashboard may take to catch up after the run (default 30s)"),
         new("request-timeout", "TIME", "a request without an answer by then counts as 'no answer' (default 30s)"),

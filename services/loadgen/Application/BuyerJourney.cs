@@ -95,9 +95,11 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
     private async Task FollowAsync(SignedInUser customer, TrackedOrder placed, CancellationToken cancellationToken)
     {
         var placedAt = clock.GetTimestamp();
-        while (clock.GetElapsedTime(placedAt) < options.SettleTimeout)
+        var longestWait = TimeSpan.FromTicks(Math.Max(options.PollInterval.Ticks, options.MaxPollInterval.Ticks));
+        for (var wait = options.PollInterval; clock.GetElapsedTime(placedAt) < options.SettleTimeout;
+             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, longestWait.Ticks)))
         {
-            await Task.Delay(options.PollInterval, clock, cancellationToken);
+            await Task.Delay(wait, clock, cancellationToken);
             var token = await customer.TokenAsync(cancellationToken);
             var answer = await gateway.GetOrderAsync(token, placed.Id, cancellationToken);
             if (answer is { Succeeded: true, Value.IsSettled: true })
@@ -110,9 +112,9 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
             {
                 customer.Refused(token);
             }
-            else if (answer.RetryAfter is { } wait && answer.Status == 429)
+            else if (answer.RetryAfter is { } retryAfter && answer.Status == 429)
             {
-                await Task.Delay(wait, clock, cancellationToken);
+                await Task.Delay(retryAfter, clock, cancellationToken);
             }
         }
     }

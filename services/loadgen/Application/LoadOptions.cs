@@ -66,8 +66,15 @@ public sealed record LoadOptions
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
-    /// <summary>How often a buyer asks for its order until it is Confirmed or Cancelled.</summary>
+    /// <summary>
+    /// How soon a buyer first asks for its order after the 201; each later wait doubles up to
+    /// <see cref="MaxPollInterval"/>, as a real client backs off. Polling at a fixed short interval would make every
+    /// order that settles late poll ever more, so the measurement itself would starve the pipeline it measures.
+    /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two reads of an order (never below <see cref="PollInterval"/>).</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Every order must settle within this time after its 201.</summary>
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromMinutes(2);
