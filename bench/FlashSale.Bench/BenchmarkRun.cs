@@ -21,7 +21,7 @@ public static class BenchmarkRun
         string? consoleReport = null;
         foreach (var timing in new[] { PlatformTiming.None, PlatformTiming.Dapr117 })
         {
-            if (!plan.Timings.Contains(timing.IsModelled ? "modelled" : "none"))
+            if (!plan.Timings.Contains(SystemWorkloads.NameOf(timing)))
             {
                 continue;
             }

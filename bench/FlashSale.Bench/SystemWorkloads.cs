@@ -24,7 +24,10 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
     private static readonly TimeProvider Clock = TimeProvider.System;
     private static readonly Credentials Admin = new(Customers.Admin, Customers.PasswordOf(Customers.Admin));
 
-    public string TimingName => timing.IsModelled ? "modelled" : "none";
+    public string TimingName => NameOf(timing);
+
+    /// <summary>The timing's name in the report and on the command line (<c>--timing</c>).</summary>
+    public static string NameOf(PlatformTiming timing) => timing.IsModelled ? "modelled" : "none";
 
     /// <summary>loadgen's own final report of the flash sale, as its console shows it (for the README's sample).</summary>
     public string? FlashSaleConsoleReport { get; private set; }

@@ -68,8 +68,8 @@ public sealed record LoadOptions
 
     /// <summary>
     /// How soon a buyer first asks for its order after the 201; each later wait doubles up to
-    /// <see cref="MaxPollInterval"/>, as a real client backs off. Polling at a fixed short interval would make every
-    /// order that settles late poll ever more, so the measurement itself would starve the pipeline it measures.
+    /// <see cref="MaxPollInterval"/>, as a real client backs off: at a fixed short interval every order that settles
+    /// late would add reads the system would not get from real buyers.
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
