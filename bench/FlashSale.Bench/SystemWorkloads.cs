@@ -40,7 +40,8 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             async _ => { await system.StartAsync(cancellationToken); return true; }, _ => "started");
 
         using var handler = GatewayHttp.CreateHandler();
-        var gateway = GatewayClient.Over(handler, system.GatewayAddress, TimeSpan.FromSeconds(30));
+        using var streamHandler = GatewayHttp.CreateStreamHandler();
+        var gateway = GatewayClient.Over(handler, system.GatewayAddress, TimeSpan.FromSeconds(30), streamHandler);
         var admin = await SignedInUser.SignInAsync(gateway, Admin, Clock, cancellationToken, failFastWhenUnreachable: true);
         var crowd = await CustomerPool.PrepareAsync(gateway, new CustomerSource.Existing(Crowd()), admin, parallelism: 4, Clock, prepared: null, cancellationToken);
         var hot = await NewSaleAsync(gateway, admin, "BENCH-HOT", plan.HotSkuUnits, cancellationToken);

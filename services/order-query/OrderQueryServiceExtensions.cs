@@ -12,6 +12,7 @@ public static class OrderQueryServiceExtensions
     public static WebApplicationBuilder AddOrderQuery(this WebApplicationBuilder builder)
     {
         builder.AddDaprSidecar();
+        builder.Services.AddSingleton<ViewChanges>();
         builder.Services.AddSingleton<ViewStore>();
         builder.Services.AddSingleton<DashboardSkuList>();
         builder.Services.AddSingleton<OrderViewProjector>();

@@ -21,6 +21,7 @@ public sealed class CommandLineTests
         var customers = Assert.IsType<CustomerSource.SignedUp>(invocation.Options.Customers).Customers;
         Assert.Equal(("loadgen", 100), (customers.Prefix, customers.Count));
         Assert.True(invocation.Options.Browse);
+        Assert.Equal(OrderFollowing.Stream, invocation.Options.Follow);
         Assert.Null(invocation.Chaos);
         Assert.Null(invocation.ReportPath);
     }
@@ -29,12 +30,13 @@ public sealed class CommandLineTests
     public void Options_take_their_values_after_a_space_or_an_equals_sign_and_durations_their_units()
     {
         var invocation = Parse("--gateway=http://gw:8080", "--rate", "200", "--ramp", "1m30s", "--duration", "2m", "--units=1000",
-            "--settle-timeout", "500ms", "--no-browse", "--report", "/tmp/report.json", "--chaos-kill-every", "30s", "--max-attempts", "3");
+            "--settle-timeout", "500ms", "--no-browse", "--poll", "--report", "/tmp/report.json", "--chaos-kill-every", "30s", "--max-attempts", "3");
 
         Assert.Equal(new RateProfile(0, 200, TimeSpan.FromSeconds(90), TimeSpan.FromMinutes(2)), invocation.Options.Rate);
         Assert.Equal(1000, invocation.Options.Units);
         Assert.Equal(TimeSpan.FromMilliseconds(500), invocation.Options.SettleTimeout);
         Assert.False(invocation.Options.Browse);
+        Assert.Equal(OrderFollowing.Poll, invocation.Options.Follow);
         Assert.Equal(3, invocation.Options.Retry.MaxAttempts);
         Assert.Equal("/tmp/report.json", invocation.ReportPath);
         Assert.Equal(new ChaosSettings(TimeSpan.FromSeconds(30), "flashsale", ChaosSettings.DefaultSelector), invocation.Chaos);

@@ -72,7 +72,7 @@ public sealed class CustomerPoolTests
         var identity = new StandInIdentity([alice]);
         identity.Existing.Add("alice");
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var gateway = new GatewayClient(new HttpClient(identity) { BaseAddress = new Uri("http://gateway.test") });
+        var gateway = GatewayClient.Over(identity, new Uri("http://gateway.test"), TimeSpan.FromSeconds(30));
         var signedIn = await SignedInUser.SignInAsync(gateway, alice, clock, TestContext.Current.CancellationToken);
 
         clock.Advance(TimeSpan.FromMinutes(13.9));
@@ -91,7 +91,7 @@ public sealed class CustomerPoolTests
 
     private static Task<CustomerPool> PrepareAsync(StandInIdentity identity, CustomerSource source)
     {
-        var gateway = new GatewayClient(new HttpClient(identity) { BaseAddress = new Uri("http://gateway.test") });
+        var gateway = GatewayClient.Over(identity, new Uri("http://gateway.test"), TimeSpan.FromSeconds(30));
         return CustomerPool.PrepareAsync(gateway, source, admin: null, parallelism: 2, TimeProvider.System, prepared: null, TestContext.Current.CancellationToken);
     }
 

@@ -18,12 +18,14 @@ public sealed class FlashSaleRunTests
         ProgressInterval = TimeSpan.FromMilliseconds(50),
     };
 
-    [Fact]
-    public async Task An_open_loop_sale_sells_every_unit_once_and_every_invariant_holds()
+    [Theory]
+    [InlineData(OrderFollowing.Stream)]
+    [InlineData(OrderFollowing.Poll)]
+    public async Task An_open_loop_sale_sells_every_unit_once_and_every_invariant_holds(OrderFollowing follow)
     {
         using var gateway = new StandInGateway();
 
-        var report = await FlashSaleRun.RunAsync(Sale, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(Sale with { Follow = follow }, Through(gateway), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(50, report.Throughput.Arrivals);
         Assert.Equal(new OrderFigures(20, 20, 0, 0, 20, 0, 30), report.Orders);

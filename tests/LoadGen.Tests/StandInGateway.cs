@@ -37,7 +37,7 @@ internal sealed partial class StandInGateway : HttpMessageHandler
 
     public int Placements => _orders.Count;
 
-    /// <summary>Every read of an order, polls included.</summary>
+    /// <summary>Every read of an order, polls and opened streams included.</summary>
     public int OrderReads => Volatile.Read(ref _orderReads);
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -55,6 +55,7 @@ internal sealed partial class StandInGateway : HttpMessageHandler
             ("GET", _) when path.StartsWith("/api/inventory/stock/", StringComparison.Ordinal) => Stock(),
             ("POST", "/api/orders") => Place(user!, request.Headers.GetValues("Idempotency-Key").Single(), body),
             ("GET", _) when path.StartsWith("/api/orders/", StringComparison.Ordinal) => ReadOrder(path["/api/orders/".Length..]),
+            ("GET", _) when path.StartsWith("/api/stream/orders/", StringComparison.Ordinal) => StreamOrder(path["/api/stream/orders/".Length..]),
             ("GET", _) when path.StartsWith("/api/dashboard/sales/", StringComparison.Ordinal) =>
                 Json(HttpStatusCode.OK, new { sku = "X", unitsSold = _orders.Values.Where(order => order.Confirmed).Sum(order => order.Quantity), confirmedOrders = 0, cancelledOrders = 0, soldOut = false }),
             ("GET", _) when path.StartsWith("/api/payments/", StringComparison.Ordinal) && RoutesPayments => Payment(path["/api/payments/".Length..]),
@@ -105,7 +106,10 @@ internal sealed partial class StandInGateway : HttpMessageHandler
         }
     }
 
-    private HttpResponseMessage ReadOrder(string id)
+    private HttpResponseMessage ReadOrder(string id) => Json(HttpStatusCode.OK, OrderOf(id));
+
+    /// <summary>The order as it is read: confirmed by its first read unless orders do not settle.</summary>
+    private object OrderOf(string id)
     {
         Interlocked.Increment(ref _orderReads);
         lock (_lock)
@@ -113,7 +117,7 @@ internal sealed partial class StandInGateway : HttpMessageHandler
             var order = _orders[id];
             if (!Settles)
             {
-                return Json(HttpStatusCode.OK, new { orderId = id, status = "Placed" });
+                return new { orderId = id, status = "Placed" };
             }
 
             if (!order.Confirmed)
@@ -122,8 +126,18 @@ internal sealed partial class StandInGateway : HttpMessageHandler
                 (_reserved, _sold) = (_reserved - order.Quantity, _sold + order.Quantity + ExtraUnitsSold);
             }
 
-            return Json(HttpStatusCode.OK, new { orderId = id, status = "Confirmed" });
+            return new { orderId = id, status = "Confirmed" };
         }
+    }
+
+    /// <summary>A stream that sends the order once (settling it, as a read does), then ends as a dropped connection would.</summary>
+    private HttpResponseMessage StreamOrder(string id)
+    {
+        var order = JsonSerializer.Serialize(OrderOf(id), JsonSerializerOptions.Web);
+        return new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StringContent($"retry: 1000\n\n: keep-alive\n\nid: 1\nevent: order\ndata: {order}\n\n", System.Text.Encoding.UTF8, "text/event-stream"),
+        };
     }
 
     private HttpResponseMessage Payment(string id) => ReportsLedger

@@ -49,11 +49,12 @@ public static class LoadGenCommand
         }
 
         using var handler = GatewayHttp.CreateHandler(invocation.Connections);
+        using var streamHandler = GatewayHttp.CreateStreamHandler();
         Domain.LoadReport report;
         try
         {
             report = await new ConsoleView(console, invocation.PlainProgress).ShowAsync(progress =>
-                FlashSaleRun.RunAsync(invocation.Options, GatewayClient.Over(handler, invocation.Options.Gateway, invocation.Options.RequestTimeout),
+                FlashSaleRun.RunAsync(invocation.Options, GatewayClient.Over(handler, invocation.Options.Gateway, invocation.Options.RequestTimeout, streamHandler),
                     progress, chaos, cancellationToken: stop));
         }
         catch (SetupFailedException ex)

@@ -91,17 +91,36 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
         }
     }
 
-    /// <summary>Polls the read side until the order settles or its settle deadline passes.</summary>
+    /// <summary>
+    /// Follows the order (<see cref="LoadOptions.Follow"/>) until it settles or its settle deadline passes. The read
+    /// side has the order only a moment after the 201, and a stream can drop: each new attempt waits twice as long as
+    /// the one before, up to <see cref="LoadOptions.MaxPollInterval"/>.
+    /// </summary>
     private async Task FollowAsync(SignedInUser customer, TrackedOrder placed, CancellationToken cancellationToken)
     {
         var placedAt = clock.GetTimestamp();
+        using var deadline = new CancellationTokenSource(options.SettleTimeout, clock);
+        using var following = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await FollowUntilSettledAsync(customer, placed, placedAt, following.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Not settled within its deadline: the report counts it as unsettled.
+        }
+    }
+
+    private async Task FollowUntilSettledAsync(SignedInUser customer, TrackedOrder placed, long placedAt, CancellationToken cancellationToken)
+    {
         var longestWait = TimeSpan.FromTicks(Math.Max(options.PollInterval.Ticks, options.MaxPollInterval.Ticks));
-        for (var wait = options.PollInterval; clock.GetElapsedTime(placedAt) < options.SettleTimeout;
-             wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, longestWait.Ticks)))
+        for (var wait = options.PollInterval; ; wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, longestWait.Ticks)))
         {
             await Task.Delay(wait, clock, cancellationToken);
             var token = await customer.TokenAsync(cancellationToken);
-            var answer = await gateway.GetOrderAsync(token, placed.Id, cancellationToken);
+            var answer = options.Follow == OrderFollowing.Stream
+                ? await gateway.FollowOrderUntilSettledAsync(token, placed.Id, cancellationToken)
+                : await gateway.GetOrderAsync(token, placed.Id, cancellationToken);
             if (answer is { Succeeded: true, Value.IsSettled: true })
             {
                 statistics.OrderSettled(placed, answer.Value.Status, clock.GetElapsedTime(placedAt));

@@ -67,7 +67,13 @@ public sealed record LoadOptions
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
     /// <summary>
-    /// How soon a buyer first asks for its order after the 201; each later wait doubles up to
+    /// How a buyer follows its order after the 201: its live stream (what the storefront's order page does: one request,
+    /// then the read side pushes each change), or reading it again and again.
+    /// </summary>
+    public OrderFollowing Follow { get; init; } = OrderFollowing.Stream;
+
+    /// <summary>
+    /// How soon a buyer first asks for its order after the 201 (opens its stream, or reads it); each later wait doubles up to
     /// <see cref="MaxPollInterval"/>, as a real client backs off: at a fixed short interval every order that settles
     /// late would add reads the system would not get from real buyers.
     /// </summary>
@@ -89,4 +95,14 @@ public sealed record LoadOptions
 
     /// <summary>How often live figures are published (and stock sampled).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How buyers learn that their order settled.</summary>
+public enum OrderFollowing
+{
+    /// <summary><c>GET /api/stream/orders/{id}</c>, reopened while the read side does not have the order yet.</summary>
+    Stream,
+
+    /// <summary><c>GET /api/orders/{id}</c> until it shows a settled order.</summary>
+    Poll,
 }

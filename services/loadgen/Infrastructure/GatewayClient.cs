@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FlashSale.LoadGen.Domain;
@@ -22,13 +23,19 @@ public sealed class PreparedOrder(string sku, int quantity)
 /// FlashSale's public API as its gateway serves it (see services/gateway/appsettings.json for the routes). Every call
 /// returns what came back, including no answer at all, instead of throwing: a load generator counts failures.
 /// </summary>
-public sealed class GatewayClient(HttpClient http)
+public sealed class GatewayClient(HttpClient http, HttpClient streams)
 {
     public Uri? Address => http.BaseAddress;
 
-    /// <summary>A client of the gateway at <paramref name="gateway"/> over a shared handler, which it never disposes.</summary>
-    public static GatewayClient Over(HttpMessageHandler handler, Uri gateway, TimeSpan requestTimeout) =>
-        new(new HttpClient(handler, disposeHandler: false) { BaseAddress = gateway, Timeout = requestTimeout });
+    /// <summary>
+    /// A client of the gateway at <paramref name="gateway"/> over shared handlers, which it never disposes: live streams
+    /// go through <paramref name="streamHandler"/> (<see cref="GatewayHttp.CreateStreamHandler"/>), or, without it,
+    /// share <paramref name="handler"/>.
+    /// </summary>
+    public static GatewayClient Over(HttpMessageHandler handler, Uri gateway, TimeSpan requestTimeout, HttpMessageHandler? streamHandler = null) =>
+        new(new HttpClient(handler, disposeHandler: false) { BaseAddress = gateway, Timeout = requestTimeout },
+            // A stream lasts as long as its order takes to settle: only opening it is bounded by the request timeout.
+            new HttpClient(streamHandler ?? handler, disposeHandler: false) { BaseAddress = gateway, Timeout = requestTimeout });
 
     public Task<GatewayAnswer<TokenAnswer>> SignInAsync(Credentials account, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "/api/auth/token", token: null, Json(new SignIn(account.UserName, account.Password), GatewayJson.Default.SignIn),
@@ -73,6 +80,46 @@ public sealed class GatewayClient(HttpClient http)
     /// <summary>The read side's view of the order; 404 for a moment after placement, until its event arrives.</summary>
     public Task<GatewayAnswer<OrderView>> GetOrderAsync(string token, string orderId, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, $"/api/orders/{Uri.EscapeDataString(orderId)}", token, content: null, GatewayJson.Default.OrderView, cancellationToken);
+
+    /// <summary>
+    /// Follows the order's live stream until it shows the order settled, and answers with that view; or with the
+    /// refusal of the stream (404 until the read side has the order, as <see cref="GetOrderAsync"/>); or with no answer
+    /// when the stream ended first.
+    /// </summary>
+    public async Task<GatewayAnswer<OrderView>> FollowOrderUntilSettledAsync(string token, string orderId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/stream/orders/{Uri.EscapeDataString(orderId)}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        try
+        {
+            using var response = await streams.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return await ReadAsync(response, GatewayJson.Default.OrderView, cancellationToken);
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var events = SseParser.Create(body, (_, data) => JsonSerializer.Deserialize(data, GatewayJson.Default.OrderView));
+            await foreach (var item in events.EnumerateAsync(cancellationToken))
+            {
+                if (item.Data is { IsSettled: true } settled)
+                {
+                    return new((int)response.StatusCode, settled, null, null, null, null);
+                }
+            }
+
+            return NoAnswer<OrderView>("the stream ended before the order settled");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException)
+        {
+            return NoAnswer<OrderView>($"the stream broke: {ex.Message}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return NoAnswer<OrderView>($"no answer within {streams.Timeout.TotalSeconds:0.#} s");
+        }
+    }
 
     /// <summary>
     /// payment's admin view of the order's payment. 404 with payment's own problem means nothing was charged; any

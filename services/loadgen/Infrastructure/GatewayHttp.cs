@@ -20,4 +20,18 @@ public static class GatewayHttp
         UseProxy = false,
         EnableMultipleHttp2Connections = true,
     };
+
+    /// <summary>
+    /// The connections of buyers following their orders' live streams: one each, as each buyer's browser holds one, and
+    /// apart from <see cref="CreateHandler"/>'s so that open streams never keep a placement waiting for a connection.
+    /// </summary>
+    public static SocketsHttpHandler CreateStreamHandler() => new()
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
+        AutomaticDecompression = DecompressionMethods.None,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        UseProxy = false,
+    };
 }

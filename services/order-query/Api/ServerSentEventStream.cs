@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FlashSale.OrderQuery.Infrastructure;
 using FlashSale.Sidecar;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
@@ -11,13 +12,16 @@ namespace FlashSale.OrderQuery.Api;
 /// A text/event-stream of snapshots of one projection. Each event carries the whole current state and an id derived
 /// from it, so a reconnect that sends <c>Last-Event-ID</c> gets nothing until the state differs from what it holds, and
 /// one that holds an older id gets the current state at once: a client never keeps an old number believing it current.
-/// The projection is re-read on every tick rather than pushed from the event handlers, so every replica serves every
-/// stream from the shared view store whichever replica applied the event. A comment line keeps idle streams alive
+/// The projection is re-read from the shared view store, whichever replica applied the event: on every tick of
+/// <see cref="PollInterval"/>; or, for a stream of one view (<paramref name="watchedKey"/>), as soon as this replica
+/// writes it and otherwise every <see cref="WatchedPollInterval"/> (a write by another replica), so that the thousands
+/// of order streams of a flash sale cost nothing between their few changes. A comment line keeps idle streams alive
 /// through proxies that cut silent connections.
 /// </summary>
-public sealed class ServerSentEventStream(Func<CancellationToken, Task<object?>> readSnapshot, string eventType) : IResult
+public sealed class ServerSentEventStream(Func<CancellationToken, Task<object?>> readSnapshot, string eventType, string? watchedKey = null) : IResult
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan WatchedPollInterval = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(15);
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -30,6 +34,7 @@ public sealed class ServerSentEventStream(Func<CancellationToken, Task<object?>>
         response.Headers["X-Accel-Buffering"] = "no";
         var lastSent = httpContext.Request.Headers["Last-Event-ID"].ToString();
         var options = httpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var changes = httpContext.RequestServices.GetRequiredService<ViewChanges>();
         await response.WriteAsync("retry: 1000\n\n", cancellationToken);
         await response.Body.FlushAsync(cancellationToken);
         var quietSince = DateTimeOffset.UtcNow;
@@ -37,6 +42,8 @@ public sealed class ServerSentEventStream(Func<CancellationToken, Task<object?>>
         {
             while (!cancellationToken.IsCancellationRequested)
             {
+                // Watched before the read, so a write between the read and the wait is not missed.
+                using var watch = watchedKey is null ? null : changes.WatchNextWrite(watchedKey);
                 if (await readSnapshot(cancellationToken) is { } snapshot)
                 {
                     var data = JsonSerializer.Serialize(snapshot, options);
@@ -57,7 +64,14 @@ public sealed class ServerSentEventStream(Func<CancellationToken, Task<object?>>
                     quietSince = DateTimeOffset.UtcNow;
                 }
 
-                await Task.Delay(PollInterval, cancellationToken);
+                if (watch is null)
+                {
+                    await Task.Delay(PollInterval, cancellationToken);
+                }
+                else
+                {
+                    await Task.WhenAny(watch.Written, Task.Delay(WatchedPollInterval, cancellationToken));
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

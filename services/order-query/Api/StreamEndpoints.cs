@@ -39,7 +39,7 @@ public static class StreamEndpoints
         return new ServerSentEventStream(async streaming =>
             await views.ReadAsync<OrderView>(ViewKeys.Order(orderId), streaming) is { IsVisible: true } current
                 ? OrderDetails.From(current)
-                : null, "order");
+                : null, "order", watchedKey: ViewKeys.Order(orderId));
     }
 }
 

@@ -5,9 +5,10 @@ namespace FlashSale.OrderQuery.Infrastructure;
 
 /// <summary>
 /// The materialized views in <c>orderview-store</c> (Redis). Every write is a single-key optimistic update: the
-/// Redis state store cannot roll back a multi-key transaction, so no correctness may rest on one.
+/// Redis state store cannot roll back a multi-key transaction, so no correctness may rest on one. Each write is told to
+/// <see cref="ViewChanges"/>, for the live streams.
 /// </summary>
-public sealed partial class ViewStore(DaprClient dapr, ILogger<ViewStore> logger)
+public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILogger<ViewStore> logger)
 {
     public const string StoreName = "orderview-store";
 
@@ -50,6 +51,7 @@ public sealed partial class ViewStore(DaprClient dapr, ILogger<ViewStore> logger
 
             if (await TryWriteAsync(key, next, etag, cancellationToken))
             {
+                changes.Written(key);
                 return new ViewUpdate<T>(ViewUpdateOutcome.Written, current, next);
             }
 

@@ -5,7 +5,11 @@ using FlashSale.Ordering.Domain;
 namespace FlashSale.Ordering.Application;
 
 /// <summary>A new version of an order and the integration events that announce it; saved in one transaction.</summary>
-internal sealed record OrderChange(Order Order, IReadOnlyList<IIntegrationEvent> Events);
+internal sealed record OrderChange(Order Order, IReadOnlyList<IIntegrationEvent> Events)
+{
+    /// <summary>The stock actors were brought to agree with this version while it was decided, before it was saved.</summary>
+    public bool StockSettled { get; init; }
+}
 
 /// <summary>The domain's transitions paired with the contract events other services consume.</summary>
 internal static class OrderChanges

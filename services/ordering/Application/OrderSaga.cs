@@ -12,7 +12,8 @@ namespace FlashSale.Ordering.Application;
 /// confirmed only once its units are sold: the units are committed first, and a reservation that expired before the
 /// payment arrived is taken again if the units are still there; if they are not, the order is cancelled and refunded
 /// (docs/adr/0021). A redelivered event finds the state already changed, changes nothing, and repeats only the
-/// idempotent actor step, which is what heals a crash between the two steps.
+/// idempotent actor step, which is what heals a crash between the two steps. A decision that already moved the stock
+/// (a confirmation commits before it is saved) skips that step: it would repeat the same call.
 /// </summary>
 internal sealed class OrderSaga(OrderStore orders, StockReservations stock, TimeProvider clock, ILogger<OrderSaga> logger)
     : IEventHandler<PaymentSucceeded>, IEventHandler<PaymentFailed>, IEventHandler<ReservationExpired>
@@ -48,12 +49,12 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
         var sold = await stock.CommitAllAsync(order);
         if (sold.All(committed => committed))
         {
-            return OrderChanges.Confirm(order, payment.PaymentId, clock.GetUtcNow());
+            return OrderChanges.Confirm(order, payment.PaymentId, clock.GetUtcNow()) with { StockSettled = true };
         }
 
         logger.LogWarning("Order {OrderId} was paid after its stock was gone; cancelling and refunding it", order.Id);
         await stock.ReleaseAsync(order, order.Lines.Where((_, line) => sold[line]));
-        return OrderChanges.CancelUnfulfillable(order, payment.PaymentId, payment.Amount, payment.Currency, clock.GetUtcNow());
+        return OrderChanges.CancelUnfulfillable(order, payment.PaymentId, payment.Amount, payment.Currency, clock.GetUtcNow()) with { StockSettled = true };
     }
 
     private async Task<EventOutcome> ReactAsync(
@@ -77,6 +78,12 @@ internal sealed class OrderSaga(OrderStore orders, StockReservations stock, Time
                 logger.LogInformation("Order {OrderId} changed while handling {EventType} {EventId}; asking Dapr to redeliver",
                     orderId, context.Type, context.Id);
                 return EventOutcome.Retry;
+            }
+
+            if (change.StockSettled)
+            {
+                // A second round trip to a hot SKU's actor would only repeat what the decision just did.
+                return EventOutcome.Success;
             }
 
             order = change.Order;

@@ -36,8 +36,9 @@ public sealed class LoadGenTests(SystemFixture system, ITestOutputHelper output)
         };
         var live = new ConcurrentQueue<LiveStats>();
         using var handler = GatewayHttp.CreateHandler();
+        using var streamHandler = GatewayHttp.CreateStreamHandler();
 
-        var report = await FlashSaleRun.RunAsync(options, FlashSale.LoadGen.Infrastructure.GatewayClient.Over(handler, options.Gateway, options.RequestTimeout), new Recorded(live), cancellationToken: TestContext.Current.CancellationToken);
+        var report = await FlashSaleRun.RunAsync(options, FlashSale.LoadGen.Infrastructure.GatewayClient.Over(handler, options.Gateway, options.RequestTimeout, streamHandler), new Recorded(live), cancellationToken: TestContext.Current.CancellationToken);
 
         output.WriteLine(ReportFile.ToJson(report));
         // 120 buyers for 40 units: 40 orders, all confirmed, and 80 buyers told it is sold out; nothing left in stock.

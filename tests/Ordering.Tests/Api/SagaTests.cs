@@ -28,6 +28,8 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         Assert.Equal(2, confirmed.Version);
         Assert.Equal(2, stock.SoldTo(order.Id));
         Assert.Equal(0, stock.ReservedFor(order.Id));
+        // One turn of the SKU's actor: the commit that decided the confirmation is not repeated after the save.
+        Assert.Equal(1, stock.CommitCalls);
         var published = Assert.Single(await EventsAboutAsync<OrderConfirmed>(order.Id));
         Assert.Equal(new OrderConfirmed(order.Id, order.CustomerId, "pay-1", 2, published.OccurredAt), published);
         // The relay publishes concurrently, so the two events may reach the broker in either order (docs/adr/0019).
@@ -39,6 +41,8 @@ public sealed class SagaTests(OrderingFactory factory) : OrderingTest(factory)
         Assert.Equivalent(confirmed, StoredOrder(order.Id), strict: true);
         Assert.Equal(2, (await PublishedAboutAsync(order.Id)).Count);
         Assert.Equal(2, stock.SoldTo(order.Id));
+        // The redelivery finds the order confirmed and repeats only the idempotent commit, as for any settled order.
+        Assert.Equal(2, stock.CommitCalls);
     }
 
     [Fact]

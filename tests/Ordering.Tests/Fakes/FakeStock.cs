@@ -45,6 +45,9 @@ public sealed class FakeStockActor(string sku) : IStockActor
     /// <summary>How many reserve calls reached the actor.</summary>
     public int ReserveCalls { get; private set; }
 
+    /// <summary>How many commit calls reached the actor: each is a turn of a hot SKU's actor.</summary>
+    public int CommitCalls { get; private set; }
+
     public int ReservedFor(string orderId) => Held(orderId, ReservationStatus.Reserved);
 
     public int SoldTo(string orderId) => Held(orderId, ReservationStatus.Committed);
@@ -70,7 +73,11 @@ public sealed class FakeStockActor(string sku) : IStockActor
     });
 
     public Task<SettleBatchResult> CommitAsync(SettleBatch batch) =>
-        Run(batch.Items.Count, () => new SettleBatchResult(batch.Items.Select(_ledger.Commit).ToList(), Levels()));
+        Run(batch.Items.Count, () =>
+        {
+            CommitCalls++;
+            return new SettleBatchResult(batch.Items.Select(_ledger.Commit).ToList(), Levels());
+        });
 
     public Task<SettleBatchResult> ReleaseAsync(SettleBatch batch) =>
         Run(batch.Items.Count, () => new SettleBatchResult(batch.Items.Select(item => _ledger.Release(item.OrderId)).ToList(), Levels()));
