@@ -7,4 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 dotnet build bench/FlashSale.Bench -c Release --nologo -v quiet -clp:NoSummary
+# Every buyer waiting for its order holds a stream, and in one process that is four sockets (loadgen, gateway in and
+# out, order-query): thousands of waiting buyers need more descriptors than a shell's usual soft limit.
+ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 exec dotnet bench/FlashSale.Bench/bin/Release/net10.0/flashsale-bench.dll "$@"

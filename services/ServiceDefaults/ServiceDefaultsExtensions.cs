@@ -127,15 +127,22 @@ public static class ServiceDefaultsExtensions
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
     {
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(tracing => tracing
+            .ConfigureResource(resource => resource.AddService(serviceName));
+        if (exporting)
+        {
+            // Recording spans that go nowhere cost a request ~45 % of its CPU (a product read through the gateway:
+            // 1,800/s with, 3,227/s without: docs/adr/0025), so without a collector nothing is recorded.
+            otel.WithTracing(tracing => tracing
                 .AddSource(serviceName)
                 .AddSource("Grpc.Net.Client")
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = http => !IsProbe(http))
-                .AddHttpClientInstrumentation())
-            .WithMetrics(metrics => metrics
+                .AddHttpClientInstrumentation());
+        }
+
+        otel.WithMetrics(metrics => metrics
                 // Every FlashSale meter (FlashSale.Ordering, FlashSale.Messaging, ...: services/metrics.json).
                 .AddMeter("FlashSale.*")
                 .AddAspNetCoreInstrumentation()
@@ -143,7 +150,7 @@ public static class ServiceDefaultsExtensions
                 .AddMeter("System.Runtime"));
 
         // Export only when a collector is configured: local runs and tests stay quiet.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
             otel.UseOtlpExporter();
         }
