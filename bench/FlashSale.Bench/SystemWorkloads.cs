@@ -156,6 +156,8 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             Admin = Admin,
             Customers = new CustomerSource.Existing(Crowd()),
             PollInterval = TimeSpan.FromMilliseconds(100),
+            // Four descriptors per open stream in this one process: 3,000 stay well inside a 20,000 limit.
+            MaxOpenStreams = 3_000,
             SettleTimeout = plan.SettleTimeout,
         };
         var report = await view.StepAsync($"flash-sale ({TimingName}): {plan.FlashSaleBuyersPerSecond:0} buyers/s for {plan.FlashSaleDuration.TotalSeconds:0} s, {plan.FlashSaleUnits:N0} units",

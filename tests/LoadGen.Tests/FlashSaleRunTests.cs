@@ -47,6 +47,21 @@ public sealed class FlashSaleRunTests
     }
 
     [Fact]
+    public async Task Buyers_beyond_the_open_stream_limit_wait_for_a_stream_to_close_and_still_see_their_orders_settle()
+    {
+        using var limited = new StandInGateway();
+        using var unlimited = new StandInGateway();
+
+        var report = await FlashSaleRun.RunAsync(Sale with { MaxOpenStreams = 2 }, Through(limited), cancellationToken: TestContext.Current.CancellationToken);
+        await FlashSaleRun.RunAsync(Sale, Through(unlimited), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal((20, 0), (report.Orders.Confirmed, report.Orders.Unsettled));
+        Assert.InRange(limited.MostOpenStreams, 1, 2);
+        // The same sale without the limit has more streams open at once: the limit is what held them back.
+        Assert.True(unlimited.MostOpenStreams > 2, $"{unlimited.MostOpenStreams} streams open at most without a limit");
+    }
+
+    [Fact]
     public async Task The_closed_loop_mode_buys_back_to_back_until_the_time_is_up()
     {
         using var gateway = new StandInGateway();

@@ -19,6 +19,8 @@ internal sealed partial class StandInGateway : HttpMessageHandler
     private int _reserved;
     private int _sold;
     private int _orderReads;
+    private int _openStreams;
+    private int _mostOpenStreams;
 
     /// <summary>Inventory counts this many units more as sold than it was asked to commit.</summary>
     public int ExtraUnitsSold { get; init; }
@@ -55,7 +57,7 @@ internal sealed partial class StandInGateway : HttpMessageHandler
             ("GET", _) when path.StartsWith("/api/inventory/stock/", StringComparison.Ordinal) => Stock(),
             ("POST", "/api/orders") => Place(user!, request.Headers.GetValues("Idempotency-Key").Single(), body),
             ("GET", _) when path.StartsWith("/api/orders/", StringComparison.Ordinal) => ReadOrder(path["/api/orders/".Length..]),
-            ("GET", _) when path.StartsWith("/api/stream/orders/", StringComparison.Ordinal) => StreamOrder(path["/api/stream/orders/".Length..]),
+            ("GET", _) when path.StartsWith("/api/stream/orders/", StringComparison.Ordinal) => await StreamOrderAsync(path["/api/stream/orders/".Length..], cancellationToken),
             ("GET", _) when path.StartsWith("/api/dashboard/sales/", StringComparison.Ordinal) =>
                 Json(HttpStatusCode.OK, new { sku = "X", unitsSold = _orders.Values.Where(order => order.Confirmed).Sum(order => order.Quantity), confirmedOrders = 0, cancelledOrders = 0, soldOut = false }),
             ("GET", _) when path.StartsWith("/api/payments/", StringComparison.Ordinal) && RoutesPayments => Payment(path["/api/payments/".Length..]),
@@ -130,14 +132,42 @@ internal sealed partial class StandInGateway : HttpMessageHandler
         }
     }
 
-    /// <summary>A stream that sends the order once (settling it, as a read does), then ends as a dropped connection would.</summary>
-    private HttpResponseMessage StreamOrder(string id)
+    /// <summary>The most order streams that were open at once.</summary>
+    public int MostOpenStreams => Volatile.Read(ref _mostOpenStreams);
+
+    /// <summary>
+    /// A stream that stays open a moment, sends the order once (settling it, as a read does), then ends as a dropped
+    /// connection would.
+    /// </summary>
+    private async Task<HttpResponseMessage> StreamOrderAsync(string id, CancellationToken cancellationToken)
     {
+        var open = Interlocked.Increment(ref _openStreams);
+        InterlockedMax(ref _mostOpenStreams, open);
+        try
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openStreams);
+        }
+
         var order = JsonSerializer.Serialize(OrderOf(id), JsonSerializerOptions.Web);
         return new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StringContent($"retry: 1000\n\n: keep-alive\n\nid: 1\nevent: order\ndata: {order}\n\n", System.Text.Encoding.UTF8, "text/event-stream"),
         };
+    }
+
+    private static void InterlockedMax(ref int location, int value)
+    {
+        for (var seen = Volatile.Read(ref location); value > seen; seen = Volatile.Read(ref location))
+        {
+            if (Interlocked.CompareExchange(ref location, value, seen) == seen)
+            {
+                return;
+            }
+        }
     }
 
     private HttpResponseMessage Payment(string id) => ReportsLedger

@@ -9,6 +9,8 @@ namespace FlashSale.LoadGen.Application;
 /// </summary>
 internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, LoadOptions options, RunStatistics statistics, TimeProvider clock)
 {
+    private readonly SemaphoreSlim? _streamSlots = options.MaxOpenStreams is { } slots ? new SemaphoreSlim(slots) : null;
+
     /// <summary>
     /// The whole journey. Returns the label of the placement's final answer. With <paramref name="followElsewhere"/>,
     /// following the order is handed to it instead of awaited, so that a closed-loop buyer can place its next order.
@@ -119,7 +121,7 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
             await Task.Delay(wait, clock, cancellationToken);
             var token = await customer.TokenAsync(cancellationToken);
             var answer = options.Follow == OrderFollowing.Stream
-                ? await gateway.FollowOrderUntilSettledAsync(token, placed.Id, cancellationToken)
+                ? await StreamUntilSettledAsync(token, placed.Id, cancellationToken)
                 : await gateway.GetOrderAsync(token, placed.Id, cancellationToken);
             if (answer is { Succeeded: true, Value.IsSettled: true })
             {
@@ -135,6 +137,24 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
             {
                 await Task.Delay(retryAfter, clock, cancellationToken);
             }
+        }
+    }
+
+    private async Task<GatewayAnswer<OrderView>> StreamUntilSettledAsync(string token, string orderId, CancellationToken cancellationToken)
+    {
+        if (_streamSlots is null)
+        {
+            return await gateway.FollowOrderUntilSettledAsync(token, orderId, cancellationToken);
+        }
+
+        await _streamSlots.WaitAsync(cancellationToken);
+        try
+        {
+            return await gateway.FollowOrderUntilSettledAsync(token, orderId, cancellationToken);
+        }
+        finally
+        {
+            _streamSlots.Release();
         }
     }
 }

@@ -73,6 +73,13 @@ public sealed record LoadOptions
     public OrderFollowing Follow { get; init; } = OrderFollowing.Stream;
 
     /// <summary>
+    /// At most this many order streams open at once (null: no limit). A buyer beyond it waits for a stream to close
+    /// before it opens its own, so its settle latency is counted late, never early. Each stream is a socket; run in one
+    /// process with the system (the benchmark), each costs four descriptors against the process's limit.
+    /// </summary>
+    public int? MaxOpenStreams { get; init; }
+
+    /// <summary>
     /// How soon a buyer first asks for its order after the 201 (opens its stream, or reads it); each later wait doubles up to
     /// <see cref="MaxPollInterval"/>, as a real client backs off: at a fixed short interval every order that settles
     /// late would add reads the system would not get from real buyers.
