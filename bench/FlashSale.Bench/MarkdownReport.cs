@@ -176,7 +176,7 @@ public static class MarkdownReport
             : Invariant($"Only {shed:P0} of them turned buyers away for now (429/503/no answer)."));
         if (behind.Unsettled is > 0)
         {
-            why.Add(Invariant($"{behind.Unsettled:N0} orders were not seen Confirmed or Cancelled in time: the events that move an order on (and the read side its buyers poll) fell behind the placements."));
+            why.Add(Invariant($"{behind.Unsettled:N0} orders were not seen Confirmed or Cancelled in time: the events that move an order on (and the read side whose streams its buyers follow) fell behind the placements."));
         }
 
         return string.Join(" ", why);
