@@ -70,6 +70,13 @@ public sealed class InMemoryDapr
 
     internal bool BrokerUnavailable { get; private set; }
 
+    private int _refusedPublishes;
+
+    /// <summary>Publishes refused because of a simulated broker outage: a test can wait for the attempt it provokes.</summary>
+    public int RefusedPublishes => Volatile.Read(ref _refusedPublishes);
+
+    internal void RefusedPublish() => Interlocked.Increment(ref _refusedPublishes);
+
     internal void EndBrokerOutage() => BrokerUnavailable = false;
 
     public InMemoryStateStore Store(string name) => _stores.GetOrAdd(name, n => new InMemoryStateStore(n, ETagFormatOf(n)));

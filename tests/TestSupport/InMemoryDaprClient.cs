@@ -189,6 +189,7 @@ public sealed class InMemoryDaprClient(InMemoryDapr dapr, string appId) : DaprCl
         await PlatformClock.WaitAsync(dapr.Timing.Publish, cancellationToken);
         if (dapr.BrokerUnavailable)
         {
+            dapr.RefusedPublish();
             throw new DaprException("Publish operation failed: the Dapr endpoint indicated a failure. See InnerException for details.",
                 new RpcException(new Status(StatusCode.Unavailable, $"pub/sub '{pubsubName}' cannot reach its broker")));
         }

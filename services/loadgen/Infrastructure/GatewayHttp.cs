@@ -2,33 +2,37 @@ using System.Net;
 
 namespace FlashSale.LoadGen.Infrastructure;
 
-/// <summary>The one HTTP connection pool a run shares: enough connections for every buyer in flight, nothing a browser would add.</summary>
+/// <summary>The HTTP connection pools a run shares: nothing a browser would add, and enough connections for every buyer in flight.</summary>
 public static class GatewayHttp
 {
     public const int DefaultConnections = 512;
 
-    public static SocketsHttpHandler CreateHandler(int maxConnections = DefaultConnections) => new()
+    /// <summary>The pool of every call but the order streams.</summary>
+    public static SocketsHttpHandler CreateHandler(int maxConnections = DefaultConnections)
     {
-        MaxConnectionsPerServer = maxConnections,
+        var handler = Plain();
+        handler.MaxConnectionsPerServer = maxConnections;
         // Reconnect now and then, so that new gateway pods (after a kill or a scale-up) get a share of the load.
-        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        AutomaticDecompression = DecompressionMethods.None,
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        UseProxy = false,
-        EnableMultipleHttp2Connections = true,
-    };
+        handler.PooledConnectionLifetime = TimeSpan.FromMinutes(1);
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30);
+        handler.EnableMultipleHttp2Connections = true;
+        return handler;
+    }
 
     /// <summary>
     /// The connections of buyers following their orders' live streams: one each, as each buyer's browser holds one, and
     /// apart from <see cref="CreateHandler"/>'s so that open streams never keep a placement waiting for a connection.
     /// </summary>
-    public static SocketsHttpHandler CreateStreamHandler() => new()
+    public static SocketsHttpHandler CreateStreamHandler()
+    {
+        var handler = Plain();
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5);
+        return handler;
+    }
+
+    private static SocketsHttpHandler Plain() => new()
     {
         ConnectTimeout = TimeSpan.FromSeconds(5),
-        PooledConnectionIdleTimeout = TimeSpan.FromSeconds(5),
         AutomaticDecompression = DecompressionMethods.None,
         AllowAutoRedirect = false,
         UseCookies = false,

@@ -38,9 +38,13 @@ public sealed class OutboxRecoveryTests : IAsyncDisposable
         OrderResponse placed;
         using (_dapr.SimulateBrokerOutage())
         {
+            var refusedBefore = _dapr.RefusedPublishes;
             using var response = await PlaceAsync(sku);
             Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
             placed = (await response.Content.ReadFromJsonAsync<OrderResponse>(ServiceDefaults.ApiJson.Options, Cancellation))!;
+            // The relay publishes after the 201, in the background: the outage lasts until its attempt has failed.
+            await Eventually.MatchesAsync(() => _dapr.RefusedPublishes, refused => refused > refusedBefore,
+                "the relay's publish to be refused", cancellationToken: Cancellation);
         }
 
         Assert.Empty(PlacedEventsOf(placed.Id));
