@@ -8,6 +8,7 @@ using FlashSale.Contracts.Inventory;
 using FlashSale.Gateway;
 using FlashSale.Identity;
 using FlashSale.Inventory;
+using FlashSale.Inventory.Infrastructure.Actors;
 using FlashSale.Ordering;
 using FlashSale.Ordering.Infrastructure;
 using FlashSale.OrderQuery;
@@ -122,6 +123,10 @@ public class FlashSaleSystem : IAsyncDisposable
         await Sidecar.AddAppAsync("order-query", _orderQuery.Address, cancellationToken);
         await Sidecar.AddAppAsync("ordering", _ordering.Address, cancellationToken);
         await Actors.HostAppAsync("inventory", _inventory.Address, cancellationToken);
+        // inventory publishes a SKU's newest figures outside the actor's turn, up to StockChangeInterval later: the
+        // read side's stock is final only once that feed has nothing left to send.
+        var stockFeed = _inventory.Services.GetRequiredService<StockChangeFeed>();
+        Sidecar.AddIdleCheck("inventory's stock feed", () => stockFeed.IsIdle);
     }
 
     /// <summary>

@@ -23,6 +23,12 @@ public sealed partial class StockChangeFeed(IEventPublisher events, IOptions<Inv
     /// <summary>Takes the SKU's newest figures; publishes them now, or after the interval if one was published just before.</summary>
     public void Offer(StockChanged change) => _lanes.GetOrAdd(change.Sku, _ => new Lane(this)).Offer(change);
 
+    /// <summary>
+    /// Nothing offered is waiting to go out (nor the interval after a publish): what a drain, or a test waiting for
+    /// the system to settle, must see before the subscribers' figures are final.
+    /// </summary>
+    public bool IsIdle => _lanes.Values.All(lane => !lane.IsRunning);
+
     /// <summary>The highest sequence published for the SKU, so the sweep can tell whether the newest figures went out.</summary>
     public long PublishedSequence(string sku) => _lanes.TryGetValue(sku, out var lane) ? lane.Published : 0;
 
@@ -37,6 +43,17 @@ public sealed partial class StockChangeFeed(IEventPublisher events, IOptions<Inv
         private long _published;
 
         public long Published => Volatile.Read(ref _published);
+
+        public bool IsRunning
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _running;
+                }
+            }
+        }
 
         public void Offer(StockChanged change)
         {
