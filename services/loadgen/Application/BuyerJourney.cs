@@ -142,19 +142,18 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
 
     private async Task<GatewayAnswer<OrderView>> StreamUntilSettledAsync(string token, string orderId, CancellationToken cancellationToken)
     {
-        if (_streamSlots is null)
+        if (_streamSlots is not null)
         {
-            return await gateway.FollowOrderUntilSettledAsync(token, orderId, cancellationToken);
+            await _streamSlots.WaitAsync(cancellationToken);
         }
 
-        await _streamSlots.WaitAsync(cancellationToken);
         try
         {
             return await gateway.FollowOrderUntilSettledAsync(token, orderId, cancellationToken);
         }
         finally
         {
-            _streamSlots.Release();
+            _streamSlots?.Release();
         }
     }
 }
