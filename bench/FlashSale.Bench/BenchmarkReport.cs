@@ -59,6 +59,11 @@ public sealed record WorkloadResult
 
     public required double? SettleP99Ms { get; init; }
 
+    /// <summary>For the flash sale: the settle p99 of the orders placed in its first and its last 10 s (does settling stay flat?).</summary>
+    public double? SettleFirstWindowP99Ms { get; init; }
+
+    public double? SettleLastWindowP99Ms { get; init; }
+
     public required double RatioToKestrel { get; init; }
 
     public required long? Oversold { get; init; }

@@ -178,6 +178,8 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             P50Ms = report.Placement.P50Ms,
             P99Ms = report.Placement.P99Ms,
             SettleP99Ms = report.Settle.P99Ms,
+            SettleFirstWindowP99Ms = report.SettleOfFirstWindow.P99Ms,
+            SettleLastWindowP99Ms = report.SettleOfLastWindow.P99Ms,
             RatioToKestrel = Ratio(report.Throughput.AchievedPerSecond, kestrelPerSecond),
             // loadgen's verdicts through the admin APIs, and the system's own records: the worse of the two counts.
             Oversold = Math.Max(report.Oversold, sale.Oversold),

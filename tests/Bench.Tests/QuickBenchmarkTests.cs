@@ -66,6 +66,8 @@ public sealed class QuickBenchmarkTests
         {
             Assert.Equal(BenchmarkPlan.Quick.FlashSaleBuyersPerSecond, result.OfferedPerSecond);
             Assert.NotNull(result.SettleP99Ms);
+            // Does settling stay flat? Both windows are measured (in a quick run of a few seconds they overlap).
+            Assert.True(result.SettleFirstWindowP99Ms > 0 && result.SettleLastWindowP99Ms > 0, $"settle windows {result.SettleFirstWindowP99Ms} / {result.SettleLastWindowP99Ms}");
             Assert.Equal(BenchmarkPlan.Quick.FlashSaleUnits, result.Answers["201"]);
             Assert.Equal((0, 0, 0), (result.Oversold, result.Unsettled, result.DoubleCharged));
         });
@@ -78,6 +80,7 @@ public sealed class QuickBenchmarkTests
         Assert.All(report.Results, result => Assert.Contains($"| {result.Workload} | {result.Timing} |", markdown, StringComparison.Ordinal));
         Assert.Contains(MarkdownReport.Analysis(report), line => report.Results.Any(result => line.Contains($"**{result.Workload}**", StringComparison.Ordinal)));
         Assert.Contains("## Before and after (issue 10)", markdown, StringComparison.Ordinal);
+        Assert.Contains("orders placed in the first 10 s:", markdown, StringComparison.Ordinal);
         Assert.Contains(machine.GetProperty("os").GetString()!, markdown, StringComparison.Ordinal);
         Assert.Contains(outcome.Report.Results.Single(result => result.Workload == "flash-sale" && result.Timing == "modelled").Answers["201"].ToString(System.Globalization.CultureInfo.InvariantCulture), outcome.FlashSaleConsoleReport!, StringComparison.Ordinal);
 

@@ -49,6 +49,18 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void Settle_growth_is_the_last_windows_p99_over_the_firsts_and_absent_without_both_windows()
+    {
+        var flat = Report with { SettleOfFirstWindow = Report.Settle, SettleOfLastWindow = Report.Settle with { P99Ms = 9_000 } };
+
+        using var json = JsonDocument.Parse(ReportFile.ToJson(flat));
+
+        Assert.Equal(2.25, json.RootElement.GetProperty("settleGrowth").GetDouble());
+        Assert.Equal(9_000, json.RootElement.GetProperty("settleOfLastWindow").GetProperty("p99Ms").GetDouble());
+        Assert.Null(Report.SettleGrowth);
+    }
+
+    [Fact]
     public void An_unverified_invariant_does_not_fail_the_run_and_a_broken_one_does()
     {
         var unverifiedOnly = Report with { Invariants = [Report.Invariants[0], Report.Invariants[2]] };

@@ -125,7 +125,7 @@ internal sealed class BuyerJourney(GatewayClient gateway, PreparedOrder order, L
                 : await gateway.GetOrderAsync(token, placed.Id, cancellationToken);
             if (answer is { Succeeded: true, Value.IsSettled: true })
             {
-                statistics.OrderSettled(placed, answer.Value.Status, clock.GetElapsedTime(placedAt));
+                statistics.OrderSettled(placed, answer.Value.Status, placedAt);
                 return;
             }
 

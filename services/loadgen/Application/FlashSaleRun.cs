@@ -118,6 +118,7 @@ public static class FlashSaleRun
         var orders = statistics.Orders.ToList();
         var scheduled = statistics.StoppedAfter is { } stopped && stopped < options.Rate.Duration ? stopped.TotalSeconds : options.Rate.Duration.TotalSeconds;
         var answering = statistics.AnsweringTime.TotalSeconds;
+        var (settleFirst, settleLast) = statistics.SettleWindows(LoadReport.SettleWindow);
         return new LoadReport
         {
             Gateway = options.Gateway.ToString(),
@@ -132,6 +133,8 @@ public static class FlashSaleRun
             Browse = statistics.Browse.Summary(),
             Placement = statistics.Placement.Summary(),
             Settle = statistics.Settle.Summary(),
+            SettleOfFirstWindow = settleFirst,
+            SettleOfLastWindow = settleLast,
             AnswersByStatus = statistics.ByStatus.Snapshot(),
             AnswersByProblem = statistics.ByProblem.Snapshot(),
             TimeToSoldOutSeconds = statistics.TimeToSoldOut is { } soldOut ? Math.Round(soldOut.TotalSeconds, 3) : null,

@@ -34,6 +34,9 @@ internal sealed class RunStatistics(TimeProvider clock)
 
     public LatencyRecorder Settle { get; } = new();
 
+    /// <summary>Each settled order's placement time (from the start) and settle latency, for <see cref="SettleWindows"/>.</summary>
+    private ConcurrentQueue<(TimeSpan PlacedAfterStart, TimeSpan Settle)> Settles { get; } = new();
+
     public AnswerTally ByStatus { get; } = new();
 
     public AnswerTally ByProblem { get; } = new();
@@ -108,11 +111,42 @@ internal sealed class RunStatistics(TimeProvider clock)
         }
     }
 
-    public void OrderSettled(TrackedOrder order, string status, TimeSpan afterPlacement)
+    /// <summary><paramref name="order"/>, placed at <paramref name="placedAt"/> (a timestamp of the clock), is now <paramref name="status"/>.</summary>
+    public void OrderSettled(TrackedOrder order, string status, long placedAt)
     {
         order.FinalStatus = status;
+        var afterPlacement = clock.GetElapsedTime(placedAt);
         Settle.Record(afterPlacement);
+        Settles.Enqueue((clock.GetElapsedTime(StartTimestamp, placedAt), afterPlacement));
         Interlocked.Increment(ref _settled);
+    }
+
+    /// <summary>
+    /// The settle latencies of the orders placed in the run's first <paramref name="window"/> and in its last (ending at
+    /// the last placement that settled): does settling stay flat while the sale goes on, or does a backlog grow?
+    /// </summary>
+    public (LatencySummary First, LatencySummary Last) SettleWindows(TimeSpan window)
+    {
+        var settles = Settles.ToArray();
+        if (settles.Length == 0)
+        {
+            return (LatencySummary.Empty, LatencySummary.Empty);
+        }
+
+        var lastPlacement = settles.Max(settle => settle.PlacedAfterStart);
+        return (Summary(settles.Where(settle => settle.PlacedAfterStart < window)),
+            Summary(settles.Where(settle => settle.PlacedAfterStart >= lastPlacement - window)));
+
+        static LatencySummary Summary(IEnumerable<(TimeSpan PlacedAfterStart, TimeSpan Settle)> settles)
+        {
+            var recorder = new LatencyRecorder();
+            foreach (var settle in settles)
+            {
+                recorder.Record(settle.Settle);
+            }
+
+            return recorder.Summary();
+        }
     }
 
     public void Record(ChaosEvent chaos) => Chaos.Enqueue(chaos);

@@ -31,6 +31,20 @@ public sealed record LoadReport
     /// <summary>From the 201 to the first poll that saw the order Confirmed or Cancelled (resolution: the poll interval).</summary>
     public required LatencySummary Settle { get; init; }
 
+    /// <summary>How long <see cref="SettleOfFirstWindow"/> and <see cref="SettleOfLastWindow"/> are: 10 s, as issue 10 compares them.</summary>
+    public static readonly TimeSpan SettleWindow = TimeSpan.FromSeconds(10);
+
+    /// <summary><see cref="Settle"/> of the orders placed in the run's first <see cref="SettleWindow"/>.</summary>
+    public LatencySummary SettleOfFirstWindow { get; init; } = LatencySummary.Empty;
+
+    /// <summary><see cref="Settle"/> of the orders placed in its last <see cref="SettleWindow"/> (up to the last placed order that settled).</summary>
+    public LatencySummary SettleOfLastWindow { get; init; } = LatencySummary.Empty;
+
+    /// <summary>Last window's settle p99 over the first's: above 1 the pipeline fell behind while the sale went on; null without both.</summary>
+    public double? SettleGrowth => SettleOfFirstWindow.Count > 0 && SettleOfLastWindow.Count > 0 && SettleOfFirstWindow.P99Ms > 0
+        ? Math.Round(SettleOfLastWindow.P99Ms / SettleOfFirstWindow.P99Ms, 2)
+        : null;
+
     /// <summary>Every answer to a placement attempt (retries included) by HTTP status, "no answer" when none came.</summary>
     public required IReadOnlyDictionary<string, long> AnswersByStatus { get; init; }
 

@@ -26,6 +26,8 @@ public static class ReportView
         AddLatency(latency, "browse", report.Browse);
         AddLatency(latency, "placement", report.Placement);
         AddLatency(latency, "settle (201 to final)", report.Settle);
+        AddLatency(latency, $"  placed in the first {LoadReport.SettleWindow.TotalSeconds:0} s", report.SettleOfFirstWindow);
+        AddLatency(latency, $"  placed in the last {LoadReport.SettleWindow.TotalSeconds:0} s", report.SettleOfLastWindow);
         console.Write(latency);
 
         var answers = Table("placement answers", "count");
