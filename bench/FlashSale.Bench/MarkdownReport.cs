@@ -1,3 +1,4 @@
+using FlashSale.LoadGen.Domain;
 using System.Globalization;
 using System.Text;
 
@@ -214,7 +215,7 @@ public static class MarkdownReport
     }
 
     private static string SettleFlatness(WorkloadResult sale) => sale is { SettleFirstWindowP99Ms: > 0 and var first, SettleLastWindowP99Ms: { } last }
-        ? Invariant($" (orders placed in the first 10 s: {first:N0} ms, in the last 10 s: {last:N0} ms, {last / first:0.0}×)")
+        ? Invariant($" (orders placed in the first {LoadReport.SettleWindow.TotalSeconds:0} s: {first:N0} ms, in the last {LoadReport.SettleWindow.TotalSeconds:0} s: {last:N0} ms, {last / first:0.0}×)")
         : "";
 
     private static int ConnectionsOf(BenchmarkReport report) => report.Results.FirstOrDefault(result => result.Connections is not null)?.Connections ?? 0;

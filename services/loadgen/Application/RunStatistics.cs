@@ -123,7 +123,8 @@ internal sealed class RunStatistics(TimeProvider clock)
 
     /// <summary>
     /// The settle latencies of the orders placed in the run's first <paramref name="window"/> and in its last (ending at
-    /// the last placement that settled): does settling stay flat while the sale goes on, or does a backlog grow?
+    /// the last placement that settled), both half-open: does settling stay flat while the sale goes on, or does a
+    /// backlog grow? Orders that never settled are in neither: the report counts them as unsettled.
     /// </summary>
     public (LatencySummary First, LatencySummary Last) SettleWindows(TimeSpan window)
     {
@@ -135,7 +136,7 @@ internal sealed class RunStatistics(TimeProvider clock)
 
         var lastPlacement = settles.Max(settle => settle.PlacedAfterStart);
         return (Summary(settles.Where(settle => settle.PlacedAfterStart < window)),
-            Summary(settles.Where(settle => settle.PlacedAfterStart >= lastPlacement - window)));
+            Summary(settles.Where(settle => settle.PlacedAfterStart > lastPlacement - window)));
 
         static LatencySummary Summary(IEnumerable<(TimeSpan PlacedAfterStart, TimeSpan Settle)> settles)
         {
