@@ -34,6 +34,27 @@ public static class IdentityHost
             host.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
         });
 
+    /// <summary>
+    /// Why the service, configured with <paramref name="settings"/>, refused to start. On a busy machine
+    /// WebApplicationFactory sometimes reports a host that failed to start as an ObjectDisposedException of its service
+    /// provider instead of the start-up failure (dotnet/aspnetcore#33494): the host did refuse to start, so ask again
+    /// for the reason.
+    /// </summary>
+    public static Exception StartUpFailure(
+        this WebApplicationFactory<IdentityAssemblyMarker> factory, IDictionary<string, string?> settings, string? environment = null)
+    {
+        Exception failure;
+        var attempt = 0;
+        do
+        {
+            using var configured = factory.WithSettings(settings, environment);
+            failure = Assert.ThrowsAny<Exception>(() => configured.CreateClient());
+        }
+        while (failure is ObjectDisposedException && ++attempt < 3);
+
+        return failure;
+    }
+
     public static Task<HttpResponseMessage> PostFormAsync(this HttpClient client, params (string Key, string Value)[] fields) =>
         client.PostAsync("/connect/token",
             new FormUrlEncodedContent(fields.Select(field => KeyValuePair.Create(field.Key, field.Value))),
