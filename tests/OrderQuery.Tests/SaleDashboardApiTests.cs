@@ -127,6 +127,35 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
     }
 
     [Fact]
+    public async Task A_long_sale_keeps_each_ledger_write_bounded_and_its_figures_exact()
+    {
+        var sku = NewSku();
+        // Orders that all hash to one shard, enough for it to move its entries out twice.
+        var orders = Enumerable.Range(0, 10_000).Select(_ => OrderStory.New(lines: new OrderLine(sku, 1, 5m)))
+            .Where(o => SaleLedger.ShardOf(o.OrderId) == 0).Take(2 * SaleLedger.EntriesPerArchive + 44).ToList();
+        const int parallelDeliveries = 8;
+
+        await Parallel.ForEachAsync(orders, new ParallelOptions { MaxDegreeOfParallelism = parallelDeliveries, CancellationToken = Cancellation },
+            async (order, token) =>
+            {
+                Assert.Equal(EventOutcome.Success, (await _sidecar.DeliverUntilSettledAsync(order.Placed, TimeSpan.FromSeconds(20), token)).Outcome);
+                Assert.Equal(EventOutcome.Success, (await _sidecar.DeliverUntilSettledAsync(order.Confirmed, TimeSpan.FromSeconds(20), token)).Outcome);
+            });
+        // After their entries were archived: the first ten confirmations redelivered, the next ten orders cancelled.
+        await DeliverAsync([.. orders.Take(10).Select(o => o.Confirmed), .. orders.Skip(10).Take(10).Select(o => o.Cancelled with { Version = 3 })]);
+
+        var figures = await GetFiguresAsync(sku);
+        var shard = factory.Dapr.ReadState<SaleLedgerShard>(ViewStore.StoreName, ViewKeys.LedgerShard(sku, 0))!;
+        var archives = shard.Archives.Select(key => factory.Dapr.ReadState<SaleLedgerArchive>(ViewStore.StoreName, key)!).ToList();
+
+        Assert.Equal((orders.Count - 10, orders.Count - 10, 10), (figures.UnitsSold, figures.ConfirmedOrders, figures.CancelledOrders));
+        Assert.Equal(5m * (orders.Count - 10), figures.Revenue["EUR"]);
+        Assert.True(archives.Count >= 2, $"{archives.Count} archives");
+        Assert.All(archives.Select(a => a.Orders.Count).Append(shard.Orders.Count),
+            entries => Assert.InRange(entries, 0, SaleLedger.EntriesPerArchive + parallelDeliveries));
+    }
+
+    [Fact]
     public async Task Only_admins_see_the_dashboard()
     {
         var asCustomer = await factory.CreateClientAs("customer-1", "customer").GetAsync("/dashboard/sales", Cancellation);

@@ -30,6 +30,8 @@ public class SaleLedgerTests
         return ledger;
     }
 
+    private static SaleTotals Totals(IEnumerable<SaleLedgerShard> shards) => SaleLedger.Totals(shards.Select(shard => shard.Orders));
+
     [Fact]
     public void A_confirmed_order_contributes_its_units_and_revenue_per_sku()
     {
@@ -61,7 +63,7 @@ public class SaleLedgerTests
 
         Assert.Null(SaleLedger.Record(shard, story.OrderId, confirmed.Revision, SaleContribution.Of(confirmed).Single()));
         Assert.Null(SaleLedger.Record(shard, story.OrderId, placed.Revision, SaleContribution.Of(placed).Single()));
-        var totals = SaleLedger.Totals([shard]);
+        var totals = Totals([shard]);
         Assert.Equal((2, 1, 39.98m), (totals.UnitsSold, totals.ConfirmedOrders, totals.Revenue["EUR"]));
     }
 
@@ -79,7 +81,7 @@ public class SaleLedgerTests
             Record(Record(Record(Record(ledger, placed), confirmed), confirmed), placed);
         }
 
-        var totals = SaleLedger.Totals(ledger.Values);
+        var totals = Totals(ledger.Values);
         Assert.Equal((40, 20, 0), (totals.UnitsSold, totals.ConfirmedOrders, totals.CancelledOrders));
         Assert.Equal(20 * 39.98m, totals.Revenue["EUR"]);
     }
@@ -91,7 +93,7 @@ public class SaleLedgerTests
         var confirmed = View(story, Placed, Confirmed);
         var cancelledLater = OrderProjection.Apply(confirmed, story.Cancelled with { Version = 3 })!;
 
-        var totals = SaleLedger.Totals(Record(Record([], confirmed), cancelledLater).Values);
+        var totals = Totals(Record(Record([], confirmed), cancelledLater).Values);
 
         Assert.Equal((0, 0, 1), (totals.UnitsSold, totals.ConfirmedOrders, totals.CancelledOrders));
         Assert.Empty(totals.Revenue);
@@ -104,7 +106,7 @@ public class SaleLedgerTests
 
         var ledger = Record([], View(story, Cancelled, Placed));
 
-        Assert.All(ledger.Values, shard => Assert.Equal(1, SaleLedger.Totals([shard]).CancelledOrders));
+        Assert.All(ledger.Values, shard => Assert.Equal(1, Totals([shard]).CancelledOrders));
         Assert.Equal(["SKU-A", "SKU-B"], ledger.Keys.Select(k => k.Sku).Order());
     }
 
@@ -114,7 +116,7 @@ public class SaleLedgerTests
         var euros = OrderStory.New(lines: [new OrderLine("SKU-A", 1, 10m)]);
         var dollars = OrderStory.New(lines: [new OrderLine("SKU-A", 1, 12m)]) with { Currency = "USD" };
 
-        var totals = SaleLedger.Totals(Record(Record([], View(euros, Placed, Confirmed)), View(dollars, Placed, Confirmed)).Values);
+        var totals = Totals(Record(Record([], View(euros, Placed, Confirmed)), View(dollars, Placed, Confirmed)).Values);
 
         Assert.Equal(new Dictionary<string, decimal> { ["EUR"] = 10m, ["USD"] = 12m }, totals.Revenue);
     }
@@ -127,5 +129,51 @@ public class SaleLedgerTests
         Assert.All(shards, shard => Assert.InRange(shard, 0, SaleLedger.ShardCount - 1));
         Assert.Equal(SaleLedger.ShardCount, shards.Distinct().Count());
         Assert.Equal(SaleLedger.ShardOf("order-42"), SaleLedger.ShardOf("order-42"));
+    }
+
+    [Fact]
+    public void A_full_shard_moves_its_entries_to_an_archive_and_every_order_still_counts_once()
+    {
+        var stories = Enumerable.Range(0, 2000).Select(_ => OrderStory.New()).ToList();
+        var shards = new Dictionary<int, SaleLedgerShard>();
+        var archives = new Dictionary<string, SaleLedgerArchive>();
+        var largestWrite = 0;
+
+        // What the projector does: record, and move a shard's entries out once it is due.
+        void RecordView(OrderView view)
+        {
+            var contribution = SaleContribution.Of(view).Single();
+            var slot = SaleLedger.ShardOf(view.OrderId);
+            if (SaleLedger.Record(shards.GetValueOrDefault(slot), view.OrderId, view.Revision, contribution) is not { } recorded)
+            {
+                return;
+            }
+
+            largestWrite = Math.Max(largestWrite, recorded.Orders.Count);
+            shards[slot] = recorded;
+            if (SaleLedger.IsDueForArchiving(recorded))
+            {
+                var key = $"archive-{archives.Count}";
+                archives[key] = new SaleLedgerArchive(recorded.Sku, recorded.Orders);
+                shards[slot] = SaleLedger.Archived(recorded, key);
+            }
+        }
+
+        foreach (var story in stories)
+        {
+            RecordView(View(story, Placed));
+            RecordView(View(story, Placed, Confirmed));
+        }
+
+        // Long after their entries were archived: a redelivery of the first 100, and the next 100 cancelled.
+        stories.Take(100).ToList().ForEach(story => RecordView(View(story, Placed, Confirmed)));
+        stories.Skip(100).Take(100).ToList().ForEach(story =>
+            RecordView(OrderProjection.Apply(View(story, Placed, Confirmed), story.Cancelled with { Version = 3 })!));
+
+        var listed = shards.Values.SelectMany(shard => shard.Archives).Select(key => archives[key].Orders);
+        var totals = SaleLedger.Totals(shards.Values.Select(shard => shard.Orders).Concat(listed));
+        Assert.Equal((3800, 1900, 100), (totals.UnitsSold, totals.ConfirmedOrders, totals.CancelledOrders));
+        Assert.Equal(SaleLedger.EntriesPerArchive, largestWrite);
+        Assert.True(archives.Count >= SaleLedger.ShardCount, $"only {archives.Count} archives");
     }
 }

@@ -22,28 +22,43 @@ public static class DashboardEndpoints
     /// <summary>The figures of every SKU the dashboard lists.</summary>
     public static async Task<IReadOnlyList<SaleFigures>> AllFiguresAsync(ViewStore views, CancellationToken cancellationToken)
     {
-        var listed = await views.ReadAsync<DashboardSkus>(ViewKeys.DashboardSkus, cancellationToken);
-        return await FiguresOfAsync(listed?.Skus ?? [], views, cancellationToken);
+        return await FiguresOfAsync(await ListedAsync(views, cancellationToken), views, cancellationToken);
     }
 
     private static async Task<Results<Ok<SaleFigures>, ProblemHttpResult>> GetSaleAsync(
         string sku, ViewStore views, CancellationToken cancellationToken)
     {
-        var listed = await views.ReadAsync<DashboardSkus>(ViewKeys.DashboardSkus, cancellationToken);
-        return listed?.Skus.Contains(sku) == true
+        return (await ListedAsync(views, cancellationToken)).Contains(sku)
             ? TypedResults.Ok((await FiguresOfAsync([sku], views, cancellationToken)).Single())
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No sale figures for this SKU",
                 detail: $"nothing has been sold, stocked or catalogued as {sku} yet");
     }
 
-    /// <summary>Two bulk reads whatever the number of SKUs: their dashboards, then all their ledger shards.</summary>
+    /// <summary>Three bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, and the shards' archives.</summary>
     private static async Task<IReadOnlyList<SaleFigures>> FiguresOfAsync(
         IReadOnlyList<string> skus, ViewStore views, CancellationToken cancellationToken)
     {
-        var dashboards = (await views.ReadManyAsync<SaleDashboard>(skus.Select(ViewKeys.Dashboard).ToList(), cancellationToken))
-            .ToDictionary(dashboard => dashboard.Sku);
-        var ledgers = (await views.ReadManyAsync<SaleLedgerShard>(skus.SelectMany(ViewKeys.LedgerShards).ToList(), cancellationToken))
-            .ToLookup(shard => shard.Sku);
-        return skus.Select(sku => SaleFigures.From(sku, dashboards.GetValueOrDefault(sku), SaleLedger.Totals(ledgers[sku]))).ToList();
+        var dashboards = await DashboardsOfAsync(skus, views, cancellationToken);
+        var shards = await views.ReadManyAsync<SaleLedgerShard>(skus.SelectMany(ViewKeys.LedgerShards).ToList(), cancellationToken);
+        var archives = await views.ReadManyAsync<SaleLedgerArchive>(shards.SelectMany(shard => shard.Archives).ToList(), cancellationToken);
+        var recorded = shards.Select(shard => (shard.Sku, shard.Orders)).Concat(archives.Select(archive => (archive.Sku, archive.Orders)))
+            .ToLookup(entries => entries.Sku, entries => entries.Orders);
+        return skus.Select(sku => SaleFigures.From(sku, dashboards.GetValueOrDefault(sku), SaleLedger.Totals(recorded[sku]))).ToList();
     }
+
+    /// <summary>The stock of every SKU the dashboard lists, without the sale ledgers (for the landing page's stream).</summary>
+    public static async Task<IReadOnlyList<SkuStock>> AllStockAsync(ViewStore views, CancellationToken cancellationToken)
+    {
+        var skus = await ListedAsync(views, cancellationToken);
+        var dashboards = await DashboardsOfAsync(skus, views, cancellationToken);
+        return skus.Select(sku => SkuStock.Of(sku, dashboards.GetValueOrDefault(sku))).ToList();
+    }
+
+    private static async Task<IReadOnlyList<string>> ListedAsync(ViewStore views, CancellationToken cancellationToken) =>
+        (await views.ReadAsync<DashboardSkus>(ViewKeys.DashboardSkus, cancellationToken))?.Skus ?? [];
+
+    private static async Task<Dictionary<string, SaleDashboard>> DashboardsOfAsync(
+        IReadOnlyList<string> skus, ViewStore views, CancellationToken cancellationToken) =>
+        (await views.ReadManyAsync<SaleDashboard>(skus.Select(ViewKeys.Dashboard).ToList(), cancellationToken))
+            .ToDictionary(dashboard => dashboard.Sku);
 }

@@ -96,7 +96,7 @@ public sealed record SaleFigures(
         totals.ExpiredUnits,
         dashboard?.RemainingStock,
         dashboard?.ReservedStock,
-        SoldOut: dashboard?.RemainingStock == 0);
+        SoldOut: SaleDashboard.IsSoldOut(dashboard));
 }
 
 public sealed record SalesDashboard(IReadOnlyList<SaleFigures> Skus);

@@ -17,8 +17,7 @@ public static class StreamEndpoints
     {
         var streams = app.MapGroup("/stream").WithTags("Streams");
         streams.MapGet("/stock", (ViewStore views) => new ServerSentEventStream(
-            async cancellationToken => new StockSnapshot((await DashboardEndpoints.AllFiguresAsync(views, cancellationToken))
-                .Select(figures => new SkuStock(figures.Sku, figures.RemainingStock, figures.SoldOut)).ToList()), "stock"))
+            async cancellationToken => new StockSnapshot(await DashboardEndpoints.AllStockAsync(views, cancellationToken)), "stock"))
             .AllowAnonymous().WithName("StreamStock");
         streams.MapGet("/sales", (ViewStore views) => new ServerSentEventStream(
             async cancellationToken => new SalesDashboard(await DashboardEndpoints.AllFiguresAsync(views, cancellationToken)), "sales"))
@@ -46,4 +45,7 @@ public static class StreamEndpoints
 /// <summary>What the landing page shows live: each SKU's free units (null until inventory reported them).</summary>
 public sealed record StockSnapshot(IReadOnlyList<SkuStock> Skus);
 
-public sealed record SkuStock(string Sku, int? RemainingStock, bool SoldOut);
+public sealed record SkuStock(string Sku, int? RemainingStock, bool SoldOut)
+{
+    public static SkuStock Of(string sku, SaleDashboard? dashboard) => new(sku, dashboard?.RemainingStock, SaleDashboard.IsSoldOut(dashboard));
+}

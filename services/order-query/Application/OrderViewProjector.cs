@@ -67,9 +67,31 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
             return false;
         }
 
-        var update = await views.UpdateAsync<SaleLedgerShard>(ViewKeys.LedgerShard(contribution.Sku, SaleLedger.ShardOf(view.OrderId)),
+        var shardKey = ViewKeys.LedgerShard(contribution.Sku, SaleLedger.ShardOf(view.OrderId));
+        var update = await views.UpdateAsync<SaleLedgerShard>(shardKey,
             shard => SaleLedger.Record(shard, view.OrderId, view.Revision, contribution), cancellationToken);
+        if (update is { Outcome: ViewUpdateOutcome.Written, After: { } recorded } && SaleLedger.IsDueForArchiving(recorded))
+        {
+            await ArchiveAsync(shardKey, recorded, cancellationToken);
+        }
+
         return update.Outcome != ViewUpdateOutcome.Conflicted;
+    }
+
+    /// <summary>
+    /// Moves a full shard's entries to a new archive, then empties the shard if nobody wrote it in between. A move that
+    /// loses leaves an archive the shard never lists (ignored); the next recording in the shard tries again.
+    /// </summary>
+    private async Task ArchiveAsync(string shardKey, SaleLedgerShard full, CancellationToken cancellationToken)
+    {
+        var archiveKey = ViewKeys.NewLedgerArchive(full.Sku, full.Shard);
+        if (!await views.TryUpdateOnceAsync<SaleLedgerShard>(shardKey,
+            shard => SaleLedger.IsDueForArchiving(shard) ? SaleLedger.Archived(shard, archiveKey) : null,
+            (shard, token) => views.WriteNewAsync(archiveKey, new SaleLedgerArchive(shard.Sku, shard.Orders), token),
+            cancellationToken))
+        {
+            LogArchiveDeferred(shardKey);
+        }
     }
 
     private EventOutcome Contended(string key)
@@ -77,6 +99,9 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
         LogContended(key, ViewStore.MaxAttempts);
         return EventOutcome.Retry;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Ledger shard {Key} changed while its entries were being archived; the next recording tries again")]
+    private partial void LogArchiveDeferred(string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "View {Key} stayed contended for {Attempts} attempts; asking Dapr to redeliver")]
     private partial void LogContended(string key, int attempts);

@@ -34,6 +34,8 @@ public sealed record SaleDashboard
     public int? ReservedStock { get; init; }
 
     public long StockSequence { get; init; }
+
+    public static bool IsSoldOut(SaleDashboard? dashboard) => dashboard?.RemainingStock == 0;
 }
 
 /// <summary>Applies catalog and inventory events to a SKU's dashboard; null when the event is a duplicate or stale.</summary>

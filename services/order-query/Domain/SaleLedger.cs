@@ -5,8 +5,17 @@ namespace FlashSale.OrderQuery.Domain;
 /// <summary>The latest contribution of one order, stamped with the order view's revision it was taken from.</summary>
 public sealed record LedgerEntry(long Revision, SkuContribution Contribution);
 
-/// <summary>One shard of a SKU's sale ledger: the contributions of the orders whose id hashes to it.</summary>
-public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders);
+/// <summary>
+/// One shard of a SKU's sale ledger: the contributions of the orders whose id hashes to it, recorded since the shard last
+/// moved its entries to an archive, and the keys of those archives.
+/// </summary>
+public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders)
+{
+    public IReadOnlyList<string> Archives { get; init; } = [];
+}
+
+/// <summary>Entries a ledger shard moved out once it held <see cref="SaleLedger.EntriesPerArchive"/> of them; never written again.</summary>
+public sealed record SaleLedgerArchive(string Sku, IReadOnlyDictionary<string, LedgerEntry> Orders);
 
 /// <summary>A SKU's sale figures summed over its ledger.</summary>
 public sealed record SaleTotals(
@@ -17,10 +26,18 @@ public sealed record SaleTotals(
 /// atomically, so instead of incrementing counters the ledger keeps each order's latest contribution per SKU and the
 /// dashboard sums them: recording the same contribution again changes nothing, a newer one replaces the older, and a
 /// stale one (lower revision) is ignored. Sharding by order id spreads a hot SKU's writes over several keys.
+/// <para>
+/// A shard that holds <see cref="EntriesPerArchive"/> orders moves them to an archive document, so what one write of a
+/// shard carries does not grow with the sale (ADR 0026). The totals take each order's newest entry over the shards and
+/// their archives, so an order recorded again after its entry was archived (a redelivery, a later transition) still
+/// counts once, and an archive written by a move that then lost its race to a concurrent write is simply never listed.
+/// </para>
 /// </summary>
 public static class SaleLedger
 {
     public const int ShardCount = 8;
+
+    public const int EntriesPerArchive = 128;
 
     /// <summary>A stable shard (FNV-1a of the order id): the same order always lands in the same shard.</summary>
     public static int ShardOf(string orderId)
@@ -50,11 +67,18 @@ public static class SaleLedger
         };
     }
 
-    public static SaleTotals Totals(IEnumerable<SaleLedgerShard> shards)
+    public static bool IsDueForArchiving(SaleLedgerShard shard) => shard.Orders.Count >= EntriesPerArchive;
+
+    /// <summary>The shard once its entries are in the archive stored under <paramref name="archiveKey"/>.</summary>
+    public static SaleLedgerShard Archived(SaleLedgerShard shard, string archiveKey) =>
+        shard with { Orders = new Dictionary<string, LedgerEntry>(), Archives = [.. shard.Archives, archiveKey] };
+
+    /// <summary>The totals of every entry recorded in a SKU's shards and archives.</summary>
+    public static SaleTotals Totals(IEnumerable<IReadOnlyDictionary<string, LedgerEntry>> recorded)
     {
-        // Newest entry per order, should an order ever appear in two shards (e.g. after ShardCount changed).
-        var contributions = shards
-            .SelectMany(shard => shard.Orders)
+        // Newest entry per order: an order may appear in a shard and its archives, or in two shards after ShardCount changed.
+        var contributions = recorded
+            .SelectMany(orders => orders)
             .GroupBy(entry => entry.Key, entry => entry.Value)
             .Select(entries => entries.MaxBy(entry => entry.Revision)!.Contribution)
             .ToList();

@@ -61,6 +61,39 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
         return new ViewUpdate<T>(ViewUpdateOutcome.Conflicted, null, null);
     }
 
+    /// <summary>
+    /// One attempt of <see cref="UpdateAsync{T}"/> with a step in between: reads the view and, when
+    /// <paramref name="change"/> has something to change, awaits <paramref name="beforeWrite"/> with the view as read and
+    /// then writes the change only if nobody wrote in between. False when there was nothing to change or it lost.
+    /// </summary>
+    public async Task<bool> TryUpdateOnceAsync<T>(
+        string key, Func<T, T?> change, Func<T, CancellationToken, Task> beforeWrite, CancellationToken cancellationToken) where T : class
+    {
+        var (current, etag) = await StateWrites.GuardAsync(StoreName, () =>
+            dapr.GetStateAndETagAsync<T?>(StoreName, key, cancellationToken: cancellationToken));
+        if (current is null || change(current) is not { } next)
+        {
+            return false;
+        }
+
+        await beforeWrite(current, cancellationToken);
+        if (!await TryWriteAsync(key, next, etag, cancellationToken))
+        {
+            return false;
+        }
+
+        changes.Written(key);
+        return true;
+    }
+
+    /// <summary>Stores a document under a key nobody else writes (an archive under a fresh key).</summary>
+    public Task WriteNewAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class =>
+        StateWrites.GuardAsync(StoreName, async () =>
+        {
+            await dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken);
+            return key;
+        });
+
     // With no ETag (nothing stored yet) first-write makes this an insert that loses to a concurrent insert.
     private Task<bool> TryWriteAsync<T>(string key, T value, string etag, CancellationToken cancellationToken) where T : class =>
         StateWrites.TryAsync(StoreName,
@@ -102,6 +135,9 @@ public static class ViewKeys
     public static string Dashboard(string sku) => $"dashboard:{sku}";
 
     public static string LedgerShard(string sku, int shard) => $"ledger:{shard}:{sku}";
+
+    /// <summary>A fresh key for an archive of one shard's entries (unique, so a move that loses its race overwrites nothing).</summary>
+    public static string NewLedgerArchive(string sku, int shard) => $"ledger-archive:{shard}:{Guid.NewGuid():N}:{sku}";
 
     public static IReadOnlyList<string> LedgerShards(string sku) =>
         Enumerable.Range(0, Domain.SaleLedger.ShardCount).Select(shard => LedgerShard(sku, shard)).ToList();
