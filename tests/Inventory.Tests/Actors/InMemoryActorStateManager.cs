@@ -5,15 +5,20 @@ namespace FlashSale.Inventory.Tests.Actors;
 /// <summary>
 /// An <see cref="IActorStateManager"/> for unit tests with the SDK's semantics that matter here: changes are pending
 /// until <see cref="SaveStateAsync"/> and dropped by <see cref="ClearCacheAsync"/> (what the SDK does when a method
-/// throws). <see cref="Saved"/> is what the state store holds.
+/// throws). <see cref="Saved"/> is what the state store holds. It also counts, as the SDK's state tracker holds them,
+/// the keys cached in memory: those read (when found) or written, until unloaded, removed by a save, or cleared.
 /// </summary>
 internal sealed class InMemoryActorStateManager : IActorStateManager
 {
     private readonly Dictionary<string, object?> _saved = [];
     private readonly Dictionary<string, object?> _pending = [];
     private readonly HashSet<string> _removed = [];
+    private readonly HashSet<string> _cached = [];
 
     public IReadOnlyDictionary<string, object?> Saved => _saved;
+
+    /// <summary>The most keys cached at any save: what the SDK's save walks through.</summary>
+    public int MostCachedKeys { get; private set; }
 
     public int Saves { get; private set; }
 
@@ -26,9 +31,13 @@ internal sealed class InMemoryActorStateManager : IActorStateManager
             return Task.FromResult(new ConditionalValue<T>());
         }
 
-        return Task.FromResult(_pending.TryGetValue(stateName, out var pending) || _saved.TryGetValue(stateName, out pending)
-            ? new ConditionalValue<T>(true, (T)pending!)
-            : new ConditionalValue<T>());
+        if (_pending.TryGetValue(stateName, out var pending) || _saved.TryGetValue(stateName, out pending))
+        {
+            _cached.Add(stateName);
+            return Task.FromResult(new ConditionalValue<T>(true, (T)pending!));
+        }
+
+        return Task.FromResult(new ConditionalValue<T>());
     }
 
     public async Task<T> GetStateAsync<T>(string stateName, CancellationToken cancellationToken = default) =>
@@ -43,6 +52,7 @@ internal sealed class InMemoryActorStateManager : IActorStateManager
     {
         _removed.Remove(stateName);
         _pending[stateName] = value;
+        _cached.Add(stateName);
         return Task.CompletedTask;
     }
 
@@ -111,13 +121,20 @@ internal sealed class InMemoryActorStateManager : IActorStateManager
 
         _pending.Remove(stateName);
         _removed.Add(stateName);
+        _cached.Add(stateName);
         return true;
     }
 
     public Task UnloadStateAsync(string stateName, UnloadStateOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if ((_pending.ContainsKey(stateName) || _removed.Contains(stateName)) && options?.AllowUnloadingWhenStateModified != true)
+        {
+            throw new InvalidOperationException($"Cannot unload state '{stateName}' because it has been modified and not yet persisted");
+        }
+
         _pending.Remove(stateName);
         _removed.Remove(stateName);
+        _cached.Remove(stateName);
         return Task.CompletedTask;
     }
 
@@ -125,6 +142,7 @@ internal sealed class InMemoryActorStateManager : IActorStateManager
     {
         _pending.Clear();
         _removed.Clear();
+        _cached.Clear();
         return Task.CompletedTask;
     }
 
@@ -135,9 +153,11 @@ internal sealed class InMemoryActorStateManager : IActorStateManager
             _saved[key] = value;
         }
 
+        MostCachedKeys = Math.Max(MostCachedKeys, _cached.Count);
         foreach (var key in _removed)
         {
             _saved.Remove(key);
+            _cached.Remove(key);
         }
 
         _pending.Clear();

@@ -101,6 +101,31 @@ public sealed class StockActorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_sale_keeps_the_sdks_state_cache_bounded_and_still_settles_orders_whose_records_were_unloaded()
+    {
+        const int orders = 3 * StockState.MaxCachedRecords;
+        await StockedAsync(orders + 10);
+        var orderIds = Enumerable.Range(0, orders).Select(i => $"o-{i}").ToList();
+
+        foreach (var chunk in orderIds.Chunk(64))
+        {
+            await _actor.ReserveAsync(Batch([.. chunk.Select(orderId => Item(orderId, 1))]));
+        }
+
+        // The oldest reservations were unloaded long ago: their commits read them from the store again.
+        var settled = new List<bool>();
+        foreach (var chunk in orderIds.Chunk(64))
+        {
+            settled.AddRange((await _actor.CommitAsync(Settle([.. chunk.Select(orderId => (orderId, 1))]))).Settled);
+        }
+
+        var levels = await _actor.GetLevelsAsync();
+        Assert.Equal((10, 0, orders), (levels.Available, levels.Reserved, levels.Sold));
+        Assert.Equal(orders, settled.Count(committed => committed));
+        Assert.InRange(_state.MostCachedKeys, StockState.MaxCachedRecords, StockState.MaxCachedRecords + 3 * 64 + 8);
+    }
+
+    [Fact]
     public async Task A_batch_reserves_each_item_on_its_own_in_one_save_and_schedules_one_sweep()
     {
         await StockedAsync(5);

@@ -49,7 +49,9 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
 
     private string Sku => Id.GetId();
 
-    private StockState State => new(StateManager);
+    private StockState? _state;
+
+    private StockState State => _state ??= new StockState(StateManager);
 
     public async Task<ReserveBatchResult> ReserveAsync(ReserveBatch batch)
     {
@@ -128,6 +130,13 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
 
     public async Task<StockLevels> GetLevelsAsync() => LevelsOf(await State.CountsAsync());
 
+    /// <summary>The SDK dropped its state cache when the call failed; the keys counted as cached are gone with it.</summary>
+    protected override Task OnActorMethodFailedAsync(ActorMethodContext actorMethodContext, Exception e)
+    {
+        State.Reset();
+        return Task.CompletedTask;
+    }
+
     public Task ReceiveReminderAsync(string reminderName, byte[] state, TimeSpan dueTime, TimeSpan period)
     {
         if (reminderName == SweepReminder)
@@ -190,7 +199,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         await state.Manager.SetStateAsync(StockState.ScheduleKey, schedule with { SweepRegistered = !idle });
         await state.StageAsync(ledger, counts);
         await state.StageListAsync(StockState.OutboxKey, outbox);
-        await StateManager.SaveStateAsync();
+        await state.SaveAsync();
         _metrics.Expired(Sku, expired.Count);
         _metrics.Levels(Sku, ledger.Counts);
         if (idle)
@@ -223,7 +232,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
         }
 
         await state.StageAsync(ledger, loaded);
-        await StateManager.SaveStateAsync();
+        await state.SaveAsync();
         _metrics.Levels(Sku, ledger.Counts);
         await PublishAsync(state, ledger.Counts, loaded);
     }
@@ -268,7 +277,7 @@ public sealed class StockActor : Actor, IStockActor, IRemindable
             await state.StageListAsync(StockState.OutboxKey, outbox);
         }
 
-        await StateManager.SaveStateAsync();
+        await state.SaveAsync();
     }
 
     /// <summary>Registers the sweep once (Dapr persists it); registration is slow, so the schedule remembers it.</summary>
