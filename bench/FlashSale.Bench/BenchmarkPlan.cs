@@ -11,7 +11,14 @@ public sealed record BenchmarkPlan
     /// <summary>Closed-loop workers, each sending its next request as soon as the last was answered (wrk's connections).</summary>
     public int Connections { get; init; } = 32;
 
-    /// <summary>The maximum-throughput runs: kestrel, browse, hot-sku, hot-sku-reservations, sold-out.</summary>
+    /// <summary>
+    /// In-flight reservations of <c>hot-sku-reservations-crowd</c>: a flash sale's crowd instead of wrk's connections.
+    /// With 32 in flight each reservation waits for the modelled turn before it, so 32 / latency caps the rate whatever
+    /// the batches could carry; a crowd shows how far batching takes one SKU's actor.
+    /// </summary>
+    public int CrowdConnections { get; init; } = 256;
+
+    /// <summary>The maximum-throughput runs: kestrel, browse, hot-sku, hot-sku-reservations(-crowd), sold-out.</summary>
     public required TimeSpan Run { get; init; }
 
     /// <summary>hot-sku once more for longer (without the timing model): does throughput hold as the sale grows?</summary>
@@ -42,7 +49,7 @@ public sealed record BenchmarkPlan
     public IReadOnlyList<string> Timings { get; init; } = ["none", "modelled"];
 
     public static IReadOnlyList<string> WorkloadNames { get; } =
-        ["browse", "hot-sku", "hot-sku-60s", "hot-sku-reservations", "sold-out", "flash-sale"];
+        ["browse", "hot-sku", "hot-sku-60s", "hot-sku-reservations", "hot-sku-reservations-crowd", "sold-out", "flash-sale"];
 
     public bool Runs(string workload) => Only.Count == 0 || Only.Contains(workload);
 

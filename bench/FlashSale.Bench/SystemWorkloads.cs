@@ -73,6 +73,13 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
                 () => ReservationAuditAsync(gateway, admin, reserved, cancellationToken), cancellationToken));
         }
 
+        if (plan.Runs("hot-sku-reservations-crowd"))
+        {
+            var crowded = await NewSaleAsync(gateway, admin, "BENCH-CROWD", plan.HotSkuUnits, cancellationToken);
+            results.Add(await ClosedLoopAsync("hot-sku-reservations-crowd", Reserve(system, crowded.Sku),
+                () => ReservationAuditAsync(gateway, admin, crowded, cancellationToken), cancellationToken, connections: plan.CrowdConnections));
+        }
+
         if (plan.Runs("sold-out"))
         {
             // (c'') the hot SKU, now sold out: every placement should be refused, and none may succeed.
@@ -107,15 +114,16 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
 
     private async Task<WorkloadResult> ClosedLoopAsync(
         string workload, Func<CancellationToken, Task<string>> operation, Func<Task<SaleAudit>>? audit, CancellationToken cancellationToken,
-        TimeSpan? duration = null, bool soldOut = false)
+        TimeSpan? duration = null, bool soldOut = false, int? connections = null)
     {
         var run = duration ?? plan.Run;
-        await ClosedLoop.RunAsync(plan.Connections, plan.WarmUp, operation, Clock, cancellationToken);
+        var inFlight = connections ?? plan.Connections;
+        await ClosedLoop.RunAsync(inFlight, plan.WarmUp, operation, Clock, cancellationToken);
         Meter? measured = null;
         var result = await view.StepAsync($"{workload} ({TimingName})", run, meter =>
         {
             measured = meter;
-            return ClosedLoop.RunAsync(plan.Connections, run, meter.Counting(operation), Clock, cancellationToken);
+            return ClosedLoop.RunAsync(inFlight, run, meter.Counting(operation), Clock, cancellationToken);
         }, Summary);
 
         var checkedSale = audit is null ? null : await audit();
