@@ -27,7 +27,7 @@ public static class BenchmarkRun
             }
 
             var workloads = new SystemWorkloads(plan, view, timing, kestrel.AchievedPerSecond);
-            results.AddRange(await workloads.RunAsync(cancellationToken));
+            results.AddRange(await workloads.RunAsync(warmUpTheProcess: results.Count == 1, cancellationToken));
             // The modelled run's is the one a cluster's resembles.
             consoleReport = workloads.FlashSaleConsoleReport ?? consoleReport;
         }

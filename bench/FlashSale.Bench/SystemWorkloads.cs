@@ -32,7 +32,8 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
     /// <summary>loadgen's own final report of the flash sale, as its console shows it (for the README's sample).</summary>
     public string? FlashSaleConsoleReport { get; private set; }
 
-    public async Task<IReadOnlyList<WorkloadResult>> RunAsync(CancellationToken cancellationToken)
+    /// <param name="warmUpTheProcess">True for the process's first system: its code runs cold (see <see cref="BenchmarkPlan.ProcessWarmUp"/>).</param>
+    public async Task<IReadOnlyList<WorkloadResult>> RunAsync(bool warmUpTheProcess, CancellationToken cancellationToken)
     {
         var results = new List<WorkloadResult>();
         await using var system = new FlashSaleSystem { Timing = timing };
@@ -45,6 +46,10 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
         var admin = await SignedInUser.SignInAsync(gateway, Admin, Clock, cancellationToken, failFastWhenUnreachable: true);
         var crowd = await CustomerPool.PrepareAsync(gateway, new CustomerSource.Existing(Crowd()), admin, parallelism: 4, Clock, prepared: null, cancellationToken);
         var hot = await NewSaleAsync(gateway, admin, "BENCH-HOT", plan.HotSkuUnits, cancellationToken);
+        if (warmUpTheProcess)
+        {
+            await WarmUpAsync(gateway, admin, crowd, cancellationToken);
+        }
 
         if (plan.Runs("browse"))
         {
@@ -93,6 +98,19 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             results.Add(await FlashSaleAsync(system, gateway, cancellationToken));
         }
         return results;
+    }
+
+    /// <summary>Half browsing, half placements on a SKU of its own: the code paths of every workload that follows.</summary>
+    private async Task WarmUpAsync(GatewayClient gateway, SignedInUser admin, CustomerPool crowd, CancellationToken cancellationToken)
+    {
+        var warm = await NewSaleAsync(gateway, admin, "BENCH-WARM", plan.HotSkuUnits, cancellationToken);
+        var browse = Workloads.Browse(gateway, warm.Sku, crowd.Next());
+        var place = Workloads.PlaceOrders(gateway, crowd, new PreparedOrder(warm.Sku, 1));
+        var calls = 0L;
+        await view.StepAsync($"warm up the process ({TimingName})", plan.ProcessWarmUp, meter =>
+            ClosedLoop.RunAsync(plan.Connections, plan.ProcessWarmUp,
+                meter.Counting(token => Interlocked.Increment(ref calls) % 2 == 0 ? browse(token) : place(token)), Clock, cancellationToken),
+            result => string.Create(CultureInfo.InvariantCulture, $"{result.Requests:N0} requests"));
     }
 
     private static IReadOnlyList<Credentials> Crowd() => Enumerable.Range(1, Customers.FlashSaleCrowd)

@@ -91,6 +91,9 @@ public sealed class QuickBenchmarkTests
         // It showed its progress while it ran.
         var shown = output.ToString();
         Assert.All(SystemWorkloads, workload => Assert.Matches($@"(?m)^{workload} \(modelled\)[^\n]*: running", shown));
+        // Once, before the process's first measured workload (the none system's): the modelled system runs warm code.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(shown, @"(?m)^warm up the process \(none\)[^\n]*: running"));
+        Assert.DoesNotContain("warm up the process (modelled)", shown, StringComparison.Ordinal);
     }
 
     [Theory]
