@@ -16,6 +16,8 @@ namespace FlashSale.Ordering.Infrastructure;
 /// </summary>
 internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals)
 {
+    private readonly IActorProxyFactory _actors = actors;
+
     private readonly ConcurrentDictionary<string, SkuQueue> _queues = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -36,9 +38,8 @@ internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals
         return (T)await request.Answer.Task;
     }
 
-    private async Task SendAsync(string sku, CallKind kind, IReadOnlyList<QueuedCall> calls)
+    private async Task SendAsync(IStockActor actor, CallKind kind, IReadOnlyList<QueuedCall> calls)
     {
-        var actor = actors.CreateActorProxy<IStockActor>(new ActorId(sku), StockActorType.Name);
         try
         {
             switch (kind)
@@ -100,6 +101,9 @@ internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals
     /// <summary>One SKU's requests, in arrival order; at most one call in flight.</summary>
     private sealed class SkuQueue(StockCalls owner, string sku)
     {
+        // One proxy per SKU: each new proxy builds its own remoting serializers (fresh JSON options, so the type
+        // metadata again by reflection, and a DataContract header serializer), which cost more than the call's own work.
+        private readonly IStockActor _actor = owner._actors.CreateActorProxy<IStockActor>(new ActorId(sku), StockActorType.Name);
         private readonly Queue<QueuedCall> _waiting = new();
         private readonly Lock _gate = new();
         private bool _sending;
@@ -124,7 +128,7 @@ internal sealed class StockCalls(IActorProxyFactory actors, StockSignals signals
         {
             while (TakeBatch() is { Count: > 0 } batch)
             {
-                await owner.SendAsync(sku, batch[0].Kind, batch);
+                await owner.SendAsync(_actor, batch[0].Kind, batch);
             }
         }
 

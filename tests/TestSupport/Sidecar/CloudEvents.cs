@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Mime;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,8 +24,8 @@ public static class CloudEvents
         message.ViaOutbox ? WrapOutbox(message, now) : WrapPublished(message, now);
 
     /// <summary>A new W3C trace context, as daprd starts one for a publish outside any trace.</summary>
-    public static string NewTraceParent() =>
-        $"00-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}-01";
+    // Random ids as OpenTelemetry makes them (not a cryptographic generator: trace ids are no secret, and this runs per event).
+    public static string NewTraceParent() => $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01";
 
     private static byte[] WrapPublished(PublishedMessage message, DateTimeOffset now)
     {
