@@ -1,5 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
+using FlashSale.Gateway.Infrastructure;
+using FlashSale.TestSupport;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -61,6 +63,59 @@ public sealed class AuthenticationTests(GatewayFixture fixture)
         var response = await fixture.Gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", forged));
 
         response.AssertProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_token_is_verified_once_and_then_recognised_but_a_copy_with_another_signature_is_verified_and_refused()
+    {
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?>());
+        using var metrics = new MetricRecorder(gateway.Services, GatewayMetrics.MeterName);
+        var genuine = await fixture.TokenForAsync(DemoUser.Bob);
+        // The same header and claims with the signature's first character changed.
+        var signatureAt = genuine.LastIndexOf('.') + 1;
+        var forged = genuine[..signatureAt] + (genuine[signatureAt] == 'A' ? 'B' : 'A') + genuine[(signatureAt + 1)..];
+
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 0; i < 3; i++)
+        {
+            answers.Add(await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", genuine)));
+        }
+
+        var refused = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", forged));
+
+        foreach (var answer in answers)
+        {
+            Assert.Equal(["bob"], (await answer.EchoAsync()).Header("X-User-Id"));
+        }
+
+        refused.AssertProblem(HttpStatusCode.Unauthorized);
+        Assert.Equal(2, metrics.Sum("flashsale.gateway.tokens", ("flashsale.token.check", "verified")));
+        Assert.Equal(2, metrics.Sum("flashsale.gateway.tokens", ("flashsale.token.check", "recognised")));
+    }
+
+    [Fact]
+    public async Task A_recognised_token_is_refused_once_it_expires_not_a_minute_later()
+    {
+        // No clock skew tolerated, and a token that expires three seconds from now (identity's clock is behind).
+        await using var gateway = fixture.StartGateway(new Dictionary<string, string?> { ["Authentication:ClockSkew"] = "00:00:00" });
+        await using var identityBehind = new IdentityIssuer(fixture.SigningKeyPem,
+            clockOffset: -(FlashSale.Identity.Application.AccessTokenIssuer.Lifetime - TimeSpan.FromSeconds(3)));
+        var expiring = await identityBehind.IssueTokenAsync(DemoUser.Alice);
+        var first = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", expiring));
+
+        // Well inside the minute a token may be remembered for, it must be refused.
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(20);
+        HttpResponseMessage latest;
+        do
+        {
+            // Ten polls a second stay inside the per-user rate limit (100 per 10 s).
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+            latest = await gateway.SendAsync(GatewayRequests.Request(HttpMethod.Post, "/api/orders", expiring));
+        }
+        while (latest.IsSuccessStatusCode && DateTimeOffset.UtcNow < deadline);
+
+        Assert.Equal(["alice"], (await first.EchoAsync()).Header("X-User-Id"));
+        latest.AssertProblem(HttpStatusCode.Unauthorized);
     }
 
     [Theory]

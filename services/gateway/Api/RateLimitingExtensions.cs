@@ -5,6 +5,7 @@ using System.Threading.RateLimiting;
 using FlashSale.Gateway.Infrastructure;
 using FlashSale.ServiceDefaults;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Model;
 
@@ -70,7 +71,7 @@ public static class RateLimitingExtensions
             .ValidateOnStart();
         // The limiters are configured below rather than in AddRateLimiter because they need the validated options.
         builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddSingleton<GatewayMetrics>();
+        builder.Services.TryAddSingleton<GatewayMetrics>();
         builder.Services.AddOptions<RateLimiterOptions>()
             .Configure<IOptions<GatewayRateLimitOptions>>((options, limits) =>
             {

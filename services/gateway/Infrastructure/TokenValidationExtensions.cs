@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FlashSale.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -33,7 +34,8 @@ public static class TokenClaims
 public static class TokenValidationExtensions
 {
     /// <summary>
-    /// Validates identity's RS256 tokens (signature against the published JWKS, issuer, audience, lifetime) and
+    /// Validates identity's RS256 tokens (signature against the published JWKS, issuer, audience, lifetime; a token
+    /// that passed moments ago is recognised, see <see cref="RecognisingTokenHandler"/>) and
     /// defines the route policies: <c>customer</c> (role customer or admin, so staff can place test orders) and
     /// <c>admin</c>. Rejections are 401/403 problem+json, written by the status-code pages of the service defaults.
     /// </summary>
@@ -44,9 +46,14 @@ public static class TokenValidationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<GatewayMetrics>();
+        builder.Services.AddSingleton<RecognisingTokenHandler>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<TokenValidationOptions>>((jwt, settings) =>
+            .Configure<IOptions<TokenValidationOptions>, RecognisingTokenHandler>((jwt, settings, tokens) =>
             {
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(tokens);
                 jwt.MetadataAddress = settings.Value.MetadataAddress;
                 // Plain HTTP inside the cluster: the Istio mesh encrypts and authenticates the hop with mTLS.
                 jwt.RequireHttpsMetadata = false;
