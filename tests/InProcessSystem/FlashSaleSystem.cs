@@ -112,7 +112,7 @@ public class FlashSaleSystem : IAsyncDisposable
         {
             // Every client of a test run comes from 127.0.0.1, so the per-user limit (per IP for sign-ins) is lifted
             // here; the flash sale starts a gateway with realistic limits of its own.
-            ["RateLimiting:PermitsPerUser"] = "100000",
+            ["RateLimiting:PermitsPerUser"] = "100000000",
         });
 
         // catalog's sidecar invokes it on its gRPC port (app-protocol grpc), so daprd speaks h2c to it.
