@@ -64,6 +64,9 @@ public sealed record WorkloadResult
 
     public double? SettleLastWindowP99Ms { get; init; }
 
+    /// <summary>loadgen's <c>LoadReport.SettleGrowth</c>: the last window's p99 over the first's.</summary>
+    public double? SettleGrowth { get; init; }
+
     public required double RatioToKestrel { get; init; }
 
     public required long? Oversold { get; init; }

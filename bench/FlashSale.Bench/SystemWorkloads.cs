@@ -206,6 +206,7 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             SettleP99Ms = report.Settle.P99Ms,
             SettleFirstWindowP99Ms = report.SettleOfFirstWindow.P99Ms,
             SettleLastWindowP99Ms = report.SettleOfLastWindow.P99Ms,
+            SettleGrowth = report.SettleGrowth,
             RatioToKestrel = Ratio(report.Throughput.AchievedPerSecond, kestrelPerSecond),
             // loadgen's verdicts through the admin APIs, and the system's own records: the worse of the two counts.
             Oversold = Math.Max(report.Oversold, sale.Oversold),

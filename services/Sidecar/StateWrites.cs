@@ -77,5 +77,13 @@ public static class StateWrites
         }
     }
 
+    /// <summary>Runs an unconditional write or delete that returns nothing; a store failure becomes <see cref="StateStoreUnavailableException"/>.</summary>
+    public static Task GuardAsync(string storeName, Func<Task> call) =>
+        GuardAsync(storeName, async () =>
+        {
+            await call();
+            return true;
+        });
+
     private static bool IsLostRace(DaprException ex) => ex.InnerException is RpcException { StatusCode: StatusCode.Aborted };
 }

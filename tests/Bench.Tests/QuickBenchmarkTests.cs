@@ -68,6 +68,7 @@ public sealed class QuickBenchmarkTests
             Assert.NotNull(result.SettleP99Ms);
             // Does settling stay flat? Both windows are measured (in a quick run of a few seconds they overlap).
             Assert.True(result.SettleFirstWindowP99Ms > 0 && result.SettleLastWindowP99Ms > 0, $"settle windows {result.SettleFirstWindowP99Ms} / {result.SettleLastWindowP99Ms}");
+            Assert.Equal(Math.Round(result.SettleLastWindowP99Ms!.Value / result.SettleFirstWindowP99Ms!.Value, 2), result.SettleGrowth);
             Assert.Equal(BenchmarkPlan.Quick.FlashSaleUnits, result.Answers["201"]);
             Assert.Equal((0, 0, 0), (result.Oversold, result.Unsettled, result.DoubleCharged));
         });

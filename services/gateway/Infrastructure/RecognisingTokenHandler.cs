@@ -30,20 +30,24 @@ public sealed class RecognisingTokenHandler(GatewayMetrics metrics, TimeProvider
 
         var result = await base.ValidateTokenAsync(token, validationParameters);
         metrics.TokenChecked(recognised: false);
-        var now = clock.GetUtcNow();
-        if (result is { IsValid: true, SecurityToken: { } validated } && new DateTimeOffset(validated.ValidTo, TimeSpan.Zero) is var expires && expires > now)
+        if (result is not { IsValid: true, SecurityToken: { } validated })
         {
-            _passed.Set(token, CopyOf(result), new MemoryCacheEntryOptions
-            {
-                AbsoluteExpiration = expires < now + MaxAge ? expires : now + MaxAge,
-                Size = 1,
-            });
+            return result;
+        }
+
+        var now = clock.GetUtcNow();
+        var expires = new DateTimeOffset(validated.ValidTo, TimeSpan.Zero);
+        if (expires > now)
+        {
+            _passed.Set(token, CopyOf(result), new MemoryCacheEntryOptions { AbsoluteExpiration = Min(expires, now + MaxAge), Size = 1 });
         }
 
         return result;
     }
 
     public void Dispose() => _passed.Dispose();
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     // Each request gets its own identity: handlers and claims transformations may add claims to the one they get.
     private static TokenValidationResult CopyOf(TokenValidationResult result) => new()

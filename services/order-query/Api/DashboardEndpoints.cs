@@ -20,19 +20,15 @@ public static class DashboardEndpoints
         TypedResults.Ok(new SalesDashboard(await AllFiguresAsync(views, cancellationToken)));
 
     /// <summary>The figures of every SKU the dashboard lists.</summary>
-    public static async Task<IReadOnlyList<SaleFigures>> AllFiguresAsync(ViewStore views, CancellationToken cancellationToken)
-    {
-        return await FiguresOfAsync(await ListedAsync(views, cancellationToken), views, cancellationToken);
-    }
+    public static async Task<IReadOnlyList<SaleFigures>> AllFiguresAsync(ViewStore views, CancellationToken cancellationToken) =>
+        await FiguresOfAsync(await ListedAsync(views, cancellationToken), views, cancellationToken);
 
     private static async Task<Results<Ok<SaleFigures>, ProblemHttpResult>> GetSaleAsync(
-        string sku, ViewStore views, CancellationToken cancellationToken)
-    {
-        return (await ListedAsync(views, cancellationToken)).Contains(sku)
+        string sku, ViewStore views, CancellationToken cancellationToken) =>
+        (await ListedAsync(views, cancellationToken)).Contains(sku)
             ? TypedResults.Ok((await FiguresOfAsync([sku], views, cancellationToken)).Single())
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No sale figures for this SKU",
                 detail: $"nothing has been sold, stocked or catalogued as {sku} yet");
-    }
 
     /// <summary>Three bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, and the shards' archives.</summary>
     private static async Task<IReadOnlyList<SaleFigures>> FiguresOfAsync(

@@ -42,17 +42,10 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var (current, etag) = await StateWrites.GuardAsync(StoreName, () =>
-                dapr.GetStateAndETagAsync<T?>(StoreName, key, cancellationToken: cancellationToken));
-            if (change(current) is not { } next)
+            var update = await AttemptAsync(key, change, beforeWrite: null, cancellationToken);
+            if (update.Outcome != ViewUpdateOutcome.Conflicted)
             {
-                return new ViewUpdate<T>(ViewUpdateOutcome.Unchanged, current, current);
-            }
-
-            if (await TryWriteAsync(key, next, etag, cancellationToken))
-            {
-                changes.Written(key);
-                return new ViewUpdate<T>(ViewUpdateOutcome.Written, current, next);
+                return update;
             }
 
             LogConflict(key, attempt);
@@ -62,37 +55,43 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
     }
 
     /// <summary>
-    /// One attempt of <see cref="UpdateAsync{T}"/> with a step in between: reads the view and, when
+    /// One attempt of <see cref="UpdateAsync{T}"/> on a view that exists, with a step in between: when
     /// <paramref name="change"/> has something to change, awaits <paramref name="beforeWrite"/> with the view as read and
     /// then writes the change only if nobody wrote in between. False when there was nothing to change or it lost.
     /// </summary>
     public async Task<bool> TryUpdateOnceAsync<T>(
-        string key, Func<T, T?> change, Func<T, CancellationToken, Task> beforeWrite, CancellationToken cancellationToken) where T : class
-    {
-        var (current, etag) = await StateWrites.GuardAsync(StoreName, () =>
-            dapr.GetStateAndETagAsync<T?>(StoreName, key, cancellationToken: cancellationToken));
-        if (current is null || change(current) is not { } next)
-        {
-            return false;
-        }
-
-        await beforeWrite(current, cancellationToken);
-        if (!await TryWriteAsync(key, next, etag, cancellationToken))
-        {
-            return false;
-        }
-
-        changes.Written(key);
-        return true;
-    }
+        string key, Func<T, T?> change, Func<T, CancellationToken, Task> beforeWrite, CancellationToken cancellationToken) where T : class =>
+        (await AttemptAsync<T>(key, current => current is null ? null : change(current), beforeWrite, cancellationToken)).Outcome
+            == ViewUpdateOutcome.Written;
 
     /// <summary>Stores a document under a key nobody else writes (an archive under a fresh key).</summary>
     public Task WriteNewAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class =>
-        StateWrites.GuardAsync(StoreName, async () =>
+        StateWrites.GuardAsync(StoreName, () => dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken));
+
+    /// <summary>One read, change and conditional write; <paramref name="beforeWrite"/> only runs when the change is not null (so nor is the view).</summary>
+    private async Task<ViewUpdate<T>> AttemptAsync<T>(
+        string key, Func<T?, T?> change, Func<T, CancellationToken, Task>? beforeWrite, CancellationToken cancellationToken) where T : class
+    {
+        var (current, etag) = await StateWrites.GuardAsync(StoreName, () =>
+            dapr.GetStateAndETagAsync<T?>(StoreName, key, cancellationToken: cancellationToken));
+        if (change(current) is not { } next)
         {
-            await dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken);
-            return key;
-        });
+            return new ViewUpdate<T>(ViewUpdateOutcome.Unchanged, current, current);
+        }
+
+        if (beforeWrite is not null && current is not null)
+        {
+            await beforeWrite(current, cancellationToken);
+        }
+
+        if (!await TryWriteAsync(key, next, etag, cancellationToken))
+        {
+            return new ViewUpdate<T>(ViewUpdateOutcome.Conflicted, null, null);
+        }
+
+        changes.Written(key);
+        return new ViewUpdate<T>(ViewUpdateOutcome.Written, current, next);
+    }
 
     // With no ETag (nothing stored yet) first-write makes this an insert that loses to a concurrent insert.
     private Task<bool> TryWriteAsync<T>(string key, T value, string etag, CancellationToken cancellationToken) where T : class =>

@@ -168,11 +168,7 @@ internal sealed partial class OrderOutbox(
     private async Task PublishAndDeleteAsync(string key, OutboxEntry entry, CancellationToken cancellationToken)
     {
         await publisher.PublishAsync(new SerializedEvent(entry.Topic, entry.Type, entry.PartitionKey, entry.Data), cancellationToken);
-        await StateWrites.GuardAsync(OrderStore.StoreName, async () =>
-        {
-            await dapr.DeleteStateAsync(OrderStore.StoreName, key, cancellationToken: cancellationToken);
-            return true;
-        });
+        await StateWrites.GuardAsync(OrderStore.StoreName, () => dapr.DeleteStateAsync(OrderStore.StoreName, key, cancellationToken: cancellationToken));
     }
 
     private async Task RegisterAsync(CancellationToken stoppingToken)
@@ -243,11 +239,8 @@ internal sealed partial class OrderOutbox(
 
                 var recovered = await RecoverRangeAsync(writerId, record.PublishedBelow, record.ReservedUpTo, cancellationToken);
                 LogRecovered(writerId, recovered);
-                await StateWrites.GuardAsync(OrderStore.StoreName, async () =>
-                {
-                    await dapr.DeleteStateAsync(OrderStore.StoreName, WriterKey(writerId), cancellationToken: cancellationToken);
-                    return true;
-                });
+                await StateWrites.GuardAsync(OrderStore.StoreName, () =>
+                    dapr.DeleteStateAsync(OrderStore.StoreName, WriterKey(writerId), cancellationToken: cancellationToken));
             }
 
             await UpdateWriterListAsync(ids => ids.Contains(writerId) ? [.. ids.Where(id => id != writerId)] : null, cancellationToken);
@@ -273,13 +266,9 @@ internal sealed partial class OrderOutbox(
     }
 
     private async Task SaveWriterAsync(long reservedUpTo, CancellationToken cancellationToken) =>
-        await StateWrites.GuardAsync(OrderStore.StoreName, async () =>
-        {
-            await dapr.SaveStateAsync(OrderStore.StoreName, WriterKey(WriterId),
-                new OutboxWriterRecord(WriterId, clock.GetUtcNow(), PublishedBelow(), reservedUpTo, RecoveredBy: null),
-                cancellationToken: cancellationToken);
-            return true;
-        });
+        await StateWrites.GuardAsync(OrderStore.StoreName, () => dapr.SaveStateAsync(OrderStore.StoreName, WriterKey(WriterId),
+            new OutboxWriterRecord(WriterId, clock.GetUtcNow(), PublishedBelow(), reservedUpTo, RecoveredBy: null),
+            cancellationToken: cancellationToken));
 
     private async Task UpdateWriterListAsync(Func<IReadOnlyList<string>, IReadOnlyList<string>?> change, CancellationToken cancellationToken)
     {
