@@ -69,6 +69,9 @@ public sealed record WorkloadResult
 
     public required double RatioToKestrel { get; init; }
 
+    /// <summary>The process's CPU time per answer during the measured run (system and load together; see <c>CpuStopwatch</c>).</summary>
+    public double? CpuMicrosecondsPerAnswer { get; init; }
+
     public required long? Oversold { get; init; }
 
     public required long? Unsettled { get; init; }
@@ -89,6 +92,9 @@ public sealed record WorkloadResult
     public double? FirstWindowPerSecond { get; init; }
 
     public double? LastWindowPerSecond { get; init; }
+
+    /// <summary>For <c>sold-out</c>: product reads per second, the mean of runs just before and just after the refusals.</summary>
+    public double? ReadsAlongsidePerSecond { get; init; }
 
     /// <summary>What else the workload measured, in a few words (e.g. the sale's orders and time to sold out).</summary>
     public string? Note { get; init; }

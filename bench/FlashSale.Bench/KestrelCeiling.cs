@@ -38,9 +38,11 @@ public static class KestrelCeiling
         };
 
         await ClosedLoop.RunAsync(plan.Connections, plan.WarmUp, hello, cancellationToken: cancellationToken);
+        var cpu = CpuStopwatch.StartNew();
         var result = await view.StepAsync("kestrel hello-world", plan.Run,
             meter => ClosedLoop.RunAsync(plan.Connections, plan.Run, meter.Counting(hello), cancellationToken: cancellationToken),
             run => string.Create(CultureInfo.InvariantCulture, $"{run.PerSecond:N0}/s, p50 {run.Latency.P50Ms:0.00} ms, p99 {run.Latency.P99Ms:0.00} ms"));
+        var cpuPerAnswer = cpu.MicrosecondsPer(result.Requests);
         await app.StopAsync(cancellationToken);
 
         return new WorkloadResult
@@ -53,6 +55,7 @@ public static class KestrelCeiling
             P99Ms = result.Latency.P99Ms,
             SettleP99Ms = null,
             RatioToKestrel = 1,
+            CpuMicrosecondsPerAnswer = cpuPerAnswer,
             Oversold = null,
             Unsettled = null,
             DoubleCharged = null,

@@ -44,12 +44,12 @@ public static class MarkdownReport
         text.AppendLine();
         text.AppendLine("## This run");
         text.AppendLine();
-        text.AppendLine("| workload | timing | offered/s | achieved/s | p50 ms | p99 ms | settle p99 ms | × kestrel | oversold | unsettled | double-charged |");
-        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| workload | timing | offered/s | achieved/s | p50 ms | p99 ms | settle p99 ms | × kestrel | CPU µs/answer | oversold | unsettled | double-charged |");
+        text.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var result in report.Results)
         {
             text.AppendLine(Invariant(
-                $"| {result.Workload} | {result.Timing} | {(result.OfferedPerSecond is { } offered ? offered.ToString("N0", CultureInfo.InvariantCulture) : "max")} | {result.AchievedPerSecond:N0} | {result.P50Ms:N1} | {result.P99Ms:N1} | {Optional(result.SettleP99Ms, "N0")} | {result.RatioToKestrel:0.####} | {Optional(result.Oversold)} | {Optional(result.Unsettled)} | {Optional(result.DoubleCharged)} |"));
+                $"| {result.Workload} | {result.Timing} | {(result.OfferedPerSecond is { } offered ? offered.ToString("N0", CultureInfo.InvariantCulture) : "max")} | {result.AchievedPerSecond:N0} | {result.P50Ms:N1} | {result.P99Ms:N1} | {Optional(result.SettleP99Ms, "N0")} | {result.RatioToKestrel:0.####} | {Optional(result.CpuMicrosecondsPerAnswer, "N0")} | {Optional(result.Oversold)} | {Optional(result.Unsettled)} | {Optional(result.DoubleCharged)} |"));
         }
 
         text.AppendLine();
@@ -211,11 +211,15 @@ public static class MarkdownReport
             Rate(Find("browse", "none"), latency: false),
             Rate(Find("hot-sku", "none")),
             longRun is null ? "not run" : Invariant($"{longRun.FirstWindowPerSecond:N0}/s → {longRun.LastWindowPerSecond:N0}/s over {longRun.Requests:N0} orders ({longRun.Seconds:0} s)"),
-            Rate(Find("sold-out", "none")),
+            Refusals(Find("sold-out", "none")),
             sale is null ? "not run" : Invariant($"{sale.AchievedPerSecond:N0}/s answered of {sale.OfferedPerSecond:N0}/s, settle p99 {Optional(sale.SettleP99Ms, "N0")} ms{SettleFlatness(sale)}; {sale.Note}"),
             $"{Multiple(Find("hot-sku-reservations", "modelled"))}; {Multiple(Find("hot-sku-reservations-crowd", "modelled"))}",
         ];
     }
+
+    private static string Refusals(WorkloadResult? refusals) => refusals is null
+        ? "not run"
+        : Invariant($"{refusals.AchievedPerSecond:N0}/s ({refusals.RatioToKestrel:0.####}×), p50 {refusals.P50Ms:N1} ms, p99 {refusals.P99Ms:N1} ms{(refusals.ReadsAlongsidePerSecond is { } reads ? $"; product reads just before and after: {reads:N0}/s, so refusals run at {refusals.AchievedPerSecond / reads:0.00}× a read" : "")}");
 
     private static string SettleFlatness(WorkloadResult sale) => sale is { SettleFirstWindowP99Ms: { } first, SettleLastWindowP99Ms: { } last, SettleGrowth: { } growth }
         ? Invariant($" (orders placed in the first {LoadReport.SettleWindow.TotalSeconds:0} s: {first:N0} ms, in the last {LoadReport.SettleWindow.TotalSeconds:0} s: {last:N0} ms, {growth:0.0}×)")

@@ -89,8 +89,14 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
         {
             // (c'') the hot SKU, now sold out: every placement should be refused, and none may succeed.
             await gateway.SetStockAsync(await admin.TokenAsync(cancellationToken), hot.Sku, 0, cancellationToken);
-            results.Add(await ClosedLoopAsync("sold-out", Workloads.PlaceOrders(gateway, crowd, order),
-                audit: null, cancellationToken, soldOut: true));
+            // Refusals are compared with product reads measured just before and just after them: the machine's speed
+            // drifts, and by now the process carries every order of the workloads above, which the first browse did not.
+            var reads = Workloads.Browse(gateway, hot.Sku, crowd.Next());
+            var readsBefore = await ClosedLoopAsync("browse before sold-out", reads, audit: null, cancellationToken);
+            var refusals = await ClosedLoopAsync("sold-out", Workloads.PlaceOrders(gateway, crowd, order),
+                audit: null, cancellationToken, soldOut: true);
+            var readsAfter = await ClosedLoopAsync("browse after sold-out", reads, audit: null, cancellationToken);
+            results.Add(refusals with { ReadsAlongsidePerSecond = (readsBefore.AchievedPerSecond + readsAfter.AchievedPerSecond) / 2 });
         }
 
         if (plan.Runs("flash-sale"))
@@ -138,11 +144,13 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
         var inFlight = connections ?? plan.Connections;
         await ClosedLoop.RunAsync(inFlight, plan.WarmUp, operation, Clock, cancellationToken);
         Meter? measured = null;
+        var cpu = CpuStopwatch.StartNew();
         var result = await view.StepAsync($"{workload} ({TimingName})", run, meter =>
         {
             measured = meter;
             return ClosedLoop.RunAsync(inFlight, run, meter.Counting(operation), Clock, cancellationToken);
         }, Summary);
+        var cpuPerAnswer = cpu.MicrosecondsPer(result.Requests);
 
         var checkedSale = audit is null ? null : await audit();
         var created = result.Answers.GetValueOrDefault("201");
@@ -157,6 +165,7 @@ public sealed class SystemWorkloads(BenchmarkPlan plan, ProgressView view, Platf
             P99Ms = result.Latency.P99Ms,
             SettleP99Ms = null,
             RatioToKestrel = Ratio(result.PerSecond, kestrelPerSecond),
+            CpuMicrosecondsPerAnswer = cpuPerAnswer,
             // A sold-out SKU must refuse every placement: each 201 is a unit sold that was not there.
             Oversold = soldOut ? created : checkedSale?.Oversold,
             Unsettled = checkedSale?.Unsettled,

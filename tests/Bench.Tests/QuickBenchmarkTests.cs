@@ -60,8 +60,15 @@ public sealed class QuickBenchmarkTests
         });
 
         // Every placement on a sold-out SKU is refused; every flash sale sells out its units and settles its orders.
+        // Each is compared with product reads measured just before and after it, on the same sold-out SKU's page.
         Assert.All(report.Results.Where(result => result.Workload == "sold-out"), result =>
-            Assert.Equal(["409 Sold out"], result.Answers.Keys));
+        {
+            Assert.Equal(["409 Sold out"], result.Answers.Keys);
+            Assert.True(result.ReadsAlongsidePerSecond > 0, $"sold-out ({result.Timing}) has no reads to compare with");
+        });
+        // What each answer cost the process's CPU (system and load), for every closed loop.
+        Assert.All(report.Results.Where(result => result.Connections is not null), result =>
+            Assert.True(result.CpuMicrosecondsPerAnswer > 0, $"{result.Workload} ({result.Timing}): no CPU per answer"));
         Assert.All(report.Results.Where(result => result.Workload == "flash-sale"), result =>
         {
             Assert.Equal(BenchmarkPlan.Quick.FlashSaleBuyersPerSecond, result.OfferedPerSecond);
@@ -80,11 +87,12 @@ public sealed class QuickBenchmarkTests
 
         // docs/benchmarks.md from the same report: the table, the analysis naming a workload it ran, the before/after.
         var markdown = MarkdownReport.Render(report, outcome.FlashSaleConsoleReport);
-        Assert.Contains("| workload | timing | offered/s | achieved/s | p50 ms | p99 ms | settle p99 ms | × kestrel | oversold | unsettled | double-charged |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| workload | timing | offered/s | achieved/s | p50 ms | p99 ms | settle p99 ms | × kestrel | CPU µs/answer | oversold | unsettled | double-charged |", markdown, StringComparison.Ordinal);
         Assert.All(report.Results, result => Assert.Contains($"| {result.Workload} | {result.Timing} |", markdown, StringComparison.Ordinal));
         Assert.Contains(MarkdownReport.Analysis(report), line => report.Results.Any(result => line.Contains($"**{result.Workload}**", StringComparison.Ordinal)));
         Assert.Contains("## Before and after (issue 10)", markdown, StringComparison.Ordinal);
         Assert.Contains("orders placed in the first 10 s:", markdown, StringComparison.Ordinal);
+        Assert.Contains("product reads just before and after:", markdown, StringComparison.Ordinal);
         Assert.Contains($"with {BenchmarkPlan.Quick.CrowdConnections} in flight", markdown, StringComparison.Ordinal);
         Assert.Contains(machine.GetProperty("os").GetString()!, markdown, StringComparison.Ordinal);
         Assert.Contains(outcome.Report.Results.Single(result => result.Workload == "flash-sale" && result.Timing == "modelled").Answers["201"].ToString(System.Globalization.CultureInfo.InvariantCulture), outcome.FlashSaleConsoleReport!, StringComparison.Ordinal);

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace FlashSale.Gateway.Tests;
 
-/// <summary>What a backend received from the gateway, as the stub echoes it.</summary>
-public sealed record BackendEcho(string Backend, string Method, string Path, string Query, Dictionary<string, string[]> Headers)
+/// <summary>What a backend received from the gateway, as the stub echoes it (the body as text).</summary>
+public sealed record BackendEcho(string Backend, string Method, string Path, string Query, Dictionary<string, string[]> Headers, string Body)
 {
     /// <summary>The values of a header as the backend received it (none when absent); names are case-insensitive.</summary>
     public string[] Header(string name) =>
@@ -84,12 +84,15 @@ public sealed class StubBackend : IAsyncDisposable
             await Hold(key).ArriveAndWaitAsync(http.RequestAborted);
         }
 
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync(http.RequestAborted);
         await http.Response.WriteAsJsonAsync(new BackendEcho(
             _backendsByPort[http.Connection.LocalPort],
             http.Request.Method,
             http.Request.Path.Value ?? "",
             http.Request.QueryString.Value ?? "",
-            http.Request.Headers.ToDictionary(header => header.Key, header => header.Value.Select(value => value ?? "").ToArray())));
+            http.Request.Headers.ToDictionary(header => header.Key, header => header.Value.Select(value => value ?? "").ToArray()),
+            body));
     }
 }
 
