@@ -291,10 +291,11 @@ public sealed class PubSubBroker
     private async Task WaitUntilDueAsync(BrokerMessage message)
     {
         await _faults.ReleaseOf(message.Topic).WaitAsync(_shutdown.Token);
-        var due = message.Timestamp + _faults.DelayOf(message.Topic) - _options.TimeProvider.GetUtcNow();
-        if (due > TimeSpan.Zero)
+        // Task.Delay truncates to whole milliseconds and its timer may wake a little early: wait until the clock agrees.
+        TimeSpan due;
+        while ((due = message.Timestamp + _faults.DelayOf(message.Topic) - _options.TimeProvider.GetUtcNow()) > TimeSpan.Zero)
         {
-            await Task.Delay(due, _shutdown.Token);
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(due.TotalMilliseconds)), _options.TimeProvider, _shutdown.Token);
         }
     }
 
