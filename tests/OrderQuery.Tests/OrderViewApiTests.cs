@@ -123,6 +123,37 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
     }
 
     [Fact]
+    public async Task A_customer_with_a_long_history_keeps_each_index_write_bounded_and_lists_every_order_once()
+    {
+        var customerId = $"customer-{Guid.NewGuid():N}";
+        var stories = Enumerable.Range(0, 2 * CustomerOrders.EntriesPerArchive + 7)
+            .Select(minute => OrderStory.New(customerId, Events.Start.AddMinutes(minute))).ToList();
+        const int parallelDeliveries = 8;
+
+        await Parallel.ForEachAsync(stories, new ParallelOptions { MaxDegreeOfParallelism = parallelDeliveries, CancellationToken = Cancellation },
+            async (story, token) => Assert.Equal(EventOutcome.Success,
+                (await _sidecar.DeliverUntilSettledAsync(story.Placed, TimeSpan.FromSeconds(20), token)).Outcome));
+        // After their entries were archived: the oldest placements redelivered, and one order confirmed.
+        await DeliverAsync([.. stories.Take(5).Select(story => story.Placed), stories[1].Confirmed]);
+        var customer = factory.CreateClientAs(customerId, "customer");
+
+        var pages = new List<OrderPage>();
+        for (var page = 1; page <= 4; page++)
+        {
+            pages.Add((await customer.GetFromJsonAsync<OrderPage>($"/orders?page={page}&pageSize=20", ApiJson.Options, Cancellation))!);
+        }
+
+        var index = factory.Dapr.ReadState<CustomerOrders>(ViewStore.StoreName, ViewKeys.CustomerOrders(customerId))!;
+        var archives = index.Archives.Select(key => factory.Dapr.ReadState<CustomerOrdersArchive>(ViewStore.StoreName, key)!).ToList();
+        Assert.True(archives.Count >= 2, $"{archives.Count} archives");
+        Assert.All(archives.Select(archive => archive.Orders.Count).Append(index.Orders.Count),
+            entries => Assert.InRange(entries, 0, CustomerOrders.EntriesPerArchive + parallelDeliveries));
+        Assert.All(pages, page => Assert.Equal(stories.Count, page.TotalCount));
+        Assert.Equal(stories.AsEnumerable().Reverse().Select(story => story.OrderId), pages.SelectMany(page => page.Items).Select(order => order.OrderId));
+        Assert.Equal(OrderStatus.Confirmed, pages.SelectMany(page => page.Items).Single(order => order.OrderId == stories[1].OrderId).Status);
+    }
+
+    [Fact]
     public async Task A_customer_pages_through_their_own_orders_newest_first()
     {
         var customerId = $"customer-{Guid.NewGuid():N}";

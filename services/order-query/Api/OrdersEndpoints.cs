@@ -57,8 +57,10 @@ public static class OrdersEndpoints
 
         var index = await views.ReadAsync<CustomerOrders>(ViewKeys.CustomerOrders(customerId), cancellationToken)
             ?? new CustomerOrders(customerId, []);
-        var orders = await views.ReadManyAsync<OrderView>(index.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
+        var archives = await views.ReadManyAsync<CustomerOrdersArchive>(index.Archives, cancellationToken);
+        var list = new CustomerOrderList([index.Orders, .. archives.Select(archive => archive.Orders)]);
+        var orders = await views.ReadManyAsync<OrderView>(list.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
         return TypedResults.Ok(new OrderPage(
-            orders.Where(view => view.IsVisible).Select(OrderSummary.From).ToList(), page, pageSize, index.Orders.Count));
+            orders.Where(view => view.IsVisible).Select(OrderSummary.From).ToList(), page, pageSize, list.Count));
     }
 }

@@ -55,8 +55,15 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
             return true;
         }
 
-        var update = await views.UpdateAsync<CustomerOrders>(ViewKeys.CustomerOrders(listing.CustomerId),
+        var indexKey = ViewKeys.CustomerOrders(listing.CustomerId);
+        var update = await views.UpdateAsync<CustomerOrders>(indexKey,
             index => CustomerOrders.Record(index, view.OrderId, listing, view.Revision), cancellationToken);
+        if (update is { Outcome: ViewUpdateOutcome.Written, After: { } listed } && CustomerOrders.IsDueForArchiving(listed))
+        {
+            await ArchiveAsync<CustomerOrders, CustomerOrdersArchive>(indexKey, ViewKeys.NewCustomerOrdersArchive(listing.CustomerId), CustomerOrders.IsDueForArchiving,
+                CustomerOrders.Archived, index => new CustomerOrdersArchive(index.CustomerId, index.Orders), cancellationToken);
+        }
+
         return update.Outcome != ViewUpdateOutcome.Conflicted;
     }
 
@@ -72,25 +79,29 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
             shard => SaleLedger.Record(shard, view.OrderId, view.Revision, contribution), cancellationToken);
         if (update is { Outcome: ViewUpdateOutcome.Written, After: { } recorded } && SaleLedger.IsDueForArchiving(recorded))
         {
-            await ArchiveAsync(shardKey, recorded, cancellationToken);
+            await ArchiveAsync<SaleLedgerShard, SaleLedgerArchive>(shardKey, ViewKeys.NewLedgerArchive(recorded.Sku, recorded.Shard), SaleLedger.IsDueForArchiving,
+                SaleLedger.Archived, shard => new SaleLedgerArchive(shard.Sku, shard.Orders), cancellationToken);
         }
 
         return update.Outcome != ViewUpdateOutcome.Conflicted;
     }
 
     /// <summary>
-    /// Moves a full shard's entries to a new archive, then empties the shard if nobody wrote it in between. A move that
-    /// loses leaves an archive the shard never lists (ignored); the next recording in the shard tries again.
+    /// Moves a full document's entries (a ledger shard, a customer's index) to a new archive, then empties it if nobody
+    /// wrote it in between. A move that loses leaves an archive the document never lists (ignored); the next recording
+    /// tries again. See docs/adr/0026 and 0030.
     /// </summary>
-    private async Task ArchiveAsync(string shardKey, SaleLedgerShard full, CancellationToken cancellationToken)
+    private async Task ArchiveAsync<TIndex, TArchive>(string key, string archiveKey, Func<TIndex, bool> isDue,
+        Func<TIndex, string, TIndex> archived, Func<TIndex, TArchive> archive, CancellationToken cancellationToken)
+        where TIndex : class
+        where TArchive : class
     {
-        var archiveKey = ViewKeys.NewLedgerArchive(full.Sku, full.Shard);
-        if (!await views.TryUpdateOnceAsync<SaleLedgerShard>(shardKey,
-            shard => SaleLedger.IsDueForArchiving(shard) ? SaleLedger.Archived(shard, archiveKey) : null,
-            (shard, token) => views.WriteNewAsync(archiveKey, new SaleLedgerArchive(shard.Sku, shard.Orders), token),
+        if (!await views.TryUpdateOnceAsync<TIndex>(key,
+            index => isDue(index) ? archived(index, archiveKey) : null,
+            (index, token) => views.WriteNewAsync(archiveKey, archive(index), token),
             cancellationToken))
         {
-            LogArchiveDeferred(shardKey);
+            LogArchiveDeferred(key);
         }
     }
 
@@ -100,7 +111,7 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
         return EventOutcome.Retry;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Ledger shard {Key} changed while its entries were being archived; the next recording tries again")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Key} changed while its entries were being archived; the next recording tries again")]
     private partial void LogArchiveDeferred(string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "View {Key} stayed contended for {Attempts} attempts; asking Dapr to redeliver")]

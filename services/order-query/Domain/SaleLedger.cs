@@ -35,9 +35,9 @@ public sealed record SaleTotals(
 /// </summary>
 public static class SaleLedger
 {
-    public const int ShardCount = 8;
+    public const int ShardCount = 32;
 
-    public const int EntriesPerArchive = 128;
+    public const int EntriesPerArchive = 32;
 
     /// <summary>A stable shard (FNV-1a of the order id): the same order always lands in the same shard.</summary>
     public static int ShardOf(string orderId)

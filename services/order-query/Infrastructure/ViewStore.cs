@@ -120,7 +120,7 @@ public enum ViewUpdateOutcome
 public sealed record ViewUpdate<T>(ViewUpdateOutcome Outcome, T? Before, T? After) where T : class;
 
 /// <summary>
-/// The keys of the views: one document per order, per customer, per SKU and per ledger shard. Each kind has its own
+/// The keys of the views: one document per order, per customer, per SKU and per ledger shard, and their archives. Each kind has its own
 /// first segment, so no id (SKUs and order ids are free text) can make two kinds collide.
 /// </summary>
 public static class ViewKeys
@@ -130,6 +130,9 @@ public static class ViewKeys
     public static string Order(string orderId) => $"order:{orderId}";
 
     public static string CustomerOrders(string customerId) => $"customer-orders:{customerId}";
+
+    /// <summary>A fresh key for an archive of one customer's index (unique, so a move that loses its race overwrites nothing).</summary>
+    public static string NewCustomerOrdersArchive(string customerId) => $"customer-orders-archive:{Guid.NewGuid():N}:{customerId}";
 
     public static string Dashboard(string sku) => $"dashboard:{sku}";
 
