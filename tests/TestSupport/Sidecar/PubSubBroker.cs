@@ -307,13 +307,7 @@ public sealed class PubSubBroker
 
     private async Task<AttemptResult> AttemptAsync(AppEndpoint app, Subscription subscription, BrokerMessage message, int attempt)
     {
-        JsonElement cloudEvent;
-        try
-        {
-            using var document = JsonDocument.Parse(message.Body);
-            cloudEvent = document.RootElement.Clone();
-        }
-        catch (JsonException)
+        if (message.Json is not { } cloudEvent)
         {
             // daprd cannot read the message as a CloudEvent: it goes to the dead-letter topic without reaching the app.
             return new AttemptResult(AppAnswer.NotACloudEvent, null, null, null, null);
@@ -460,10 +454,14 @@ public sealed record BrokerMessage(string PubSubName, string Topic, long Offset,
     /// <summary>The Kafka partition it was written to, or null when the stand-in gives the topic no partition count.</summary>
     public int? Partition { get; init; }
 
-    private readonly Lazy<JsonElement?> _cloudEvent = new(() => ParseObject(Body));
+    // Parsed once per message, not per delivery: every consumer group and every retry reads the same bytes.
+    private readonly Lazy<JsonElement?> _json = new(() => Parse(Body));
+
+    /// <summary>The body as JSON, or null when it is not JSON.</summary>
+    public JsonElement? Json => _json.Value;
 
     /// <summary>The CloudEvent, or null when the body is not a JSON object.</summary>
-    public JsonElement? CloudEvent => _cloudEvent.Value;
+    public JsonElement? CloudEvent => Json is { ValueKind: JsonValueKind.Object } cloudEvent ? cloudEvent : null;
 
     public string? EventId => Attribute("id");
 
@@ -487,12 +485,12 @@ public sealed record BrokerMessage(string PubSubName, string Topic, long Offset,
             ? value.GetString()
             : null;
 
-    private static JsonElement? ParseObject(byte[] body)
+    private static JsonElement? Parse(byte[] body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+            return document.RootElement.Clone();
         }
         catch (JsonException)
         {
