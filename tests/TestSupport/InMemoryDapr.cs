@@ -19,6 +19,7 @@ public sealed class InMemoryDapr
     private readonly ConcurrentDictionary<string, InMemoryStateStore> _stores = new();
     private readonly ConcurrentQueue<PublishedMessage> _published = new();
     private readonly ConcurrentDictionary<string, OutboxSettings> _outboxes = new();
+    private volatile bool _keepsHistory = true;
 
     /// <summary>Raised after a message is accepted for publishing; an end-to-end harness delivers it from here.</summary>
     public event Action<PublishedMessage>? MessagePublished;
@@ -124,9 +125,16 @@ public sealed class InMemoryDapr
         }
     }
 
+    /// <summary>See <see cref="Sidecar.DaprSidecarStandIn.StopKeepingHistory"/>.</summary>
+    internal void StopKeepingHistory() => _keepsHistory = false;
+
     internal void Publish(PublishedMessage message)
     {
-        _published.Enqueue(message);
+        if (_keepsHistory)
+        {
+            _published.Enqueue(message);
+        }
+
         MessagePublished?.Invoke(message);
     }
 

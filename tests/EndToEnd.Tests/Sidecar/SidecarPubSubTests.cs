@@ -35,6 +35,29 @@ public sealed class SidecarPubSubTests
     }
 
     [Fact]
+    public async Task Once_it_stops_keeping_history_subscribers_still_get_every_message_and_nothing_is_recorded()
+    {
+        await using var sidecar = SidecarTestKit.ForRepository();
+        var inbox = new Inbox();
+        await using var app = await StartSubscriberAsync(inbox, _ => Results.Ok());
+        await sidecar.AddAppAsync("order-query", app.CreateHandler(), cancellationToken: TestContext.Current.CancellationToken);
+        await sidecar.PublishAsync("ordering", Topic, "flashsale.order.placed.v1", """{"orderId":"o-1"}""", "o-1");
+        await sidecar.SettleAsync();
+
+        sidecar.StopKeepingHistory();
+        await sidecar.PublishAsync("ordering", Topic, "flashsale.order.confirmed.v1", """{"orderId":"o-1"}""", "o-1");
+        await sidecar.PublishAsync("ordering", Topic, "flashsale.order.placed.v1", """{"orderId":"o-2"}""", "o-2");
+        await sidecar.SettleAsync();
+
+        Assert.Equal(["o-1:flashsale.order.placed.v1", "o-1:flashsale.order.confirmed.v1"],
+            inbox.Received.Where(r => r.Data("orderId") == "o-1").Select(r => $"o-1:{r.Type}"));
+        Assert.Equal("flashsale.order.placed.v1", Assert.Single(inbox.Received, r => r.Data("orderId") == "o-2").Type);
+        Assert.Single(sidecar.PubSub.Messages(Topic));
+        Assert.Single(sidecar.PubSub.Deliveries);
+        Assert.Single(sidecar.Dapr.Published);
+    }
+
+    [Fact]
     public async Task An_event_no_rule_matches_goes_to_the_default_route()
     {
         await using var sidecar = SidecarTestKit.ForRepository();

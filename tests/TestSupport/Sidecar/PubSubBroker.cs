@@ -25,7 +25,7 @@ public sealed class PubSubBroker
     private readonly SidecarOptions _options;
     private readonly FaultSwitches _faults;
     private readonly Lock _lock = new();
-    private readonly Dictionary<(string PubSub, string Topic), List<BrokerMessage>> _topics = [];
+    private readonly Dictionary<(string PubSub, string Topic), TopicLog> _topics = [];
     private readonly Dictionary<(string AppId, string PubSub, string Topic), Consumer> _consumers = [];
     private readonly ConcurrentDictionary<(string AppId, string Topic, string Partition), Lane<Delivery>> _lanes = new();
     private readonly Dictionary<(string PubSub, string Topic), long> _nextPartition = [];
@@ -35,6 +35,7 @@ public sealed class PubSubBroker
     private readonly ConcurrentQueue<string> _warnings = new();
     private readonly CancellationTokenSource _shutdown = new();
     private int _pending;
+    private volatile bool _keepsHistory = true;
 
     internal PubSubBroker(InMemoryDapr dapr, SidecarApps apps, SidecarOptions options, FaultSwitches faults)
     {
@@ -64,7 +65,7 @@ public sealed class PubSubBroker
     {
         lock (_lock)
         {
-            return _topics.TryGetValue((pubsubName, topic), out var log) ? log.ToArray() : [];
+            return _topics.TryGetValue((pubsubName, topic), out var log) ? log.Retained.ToArray() : [];
         }
     }
 
@@ -76,6 +77,9 @@ public sealed class PubSubBroker
         Append(pubsubName, topic, partitionKey, body);
 
     internal void Unsubscribe() => _dapr.MessagePublished -= OnPublished;
+
+    /// <summary>See <see cref="DaprSidecarStandIn.StopKeepingHistory"/>.</summary>
+    internal void StopKeepingHistory() => _keepsHistory = false;
 
     internal void Shutdown()
     {
@@ -109,7 +113,7 @@ public sealed class PubSubBroker
                 _consumers[key] = consumer;
 
                 // A new consumer group with initialOffset "oldest" reads the topic from its first message.
-                foreach (var message in TopicLog(subscription.PubSubName, subscription.Topic))
+                foreach (var message in TopicLogOf(subscription.PubSubName, subscription.Topic).Retained)
                 {
                     Dispatch(consumer, message);
                 }
@@ -134,12 +138,16 @@ public sealed class PubSubBroker
     {
         lock (_lock)
         {
-            var log = TopicLog(pubsubName, topic);
-            var message = new BrokerMessage(pubsubName, topic, log.Count, partitionKey, body, _options.TimeProvider.GetUtcNow())
+            var log = TopicLogOf(pubsubName, topic);
+            var message = new BrokerMessage(pubsubName, topic, log.NextOffset++, partitionKey, body, _options.TimeProvider.GetUtcNow())
             {
                 Partition = PartitionFor(pubsubName, topic, partitionKey),
             };
-            log.Add(message);
+            if (_keepsHistory)
+            {
+                log.Retained.Add(message);
+            }
+
             foreach (var consumer in _consumers.Values.Where(c => c.Subscription.PubSubName == pubsubName && c.Subscription.Topic == topic))
             {
                 Dispatch(consumer, message);
@@ -149,11 +157,11 @@ public sealed class PubSubBroker
         }
     }
 
-    private List<BrokerMessage> TopicLog(string pubsubName, string topic)
+    private TopicLog TopicLogOf(string pubsubName, string topic)
     {
         if (!_topics.TryGetValue((pubsubName, topic), out var log))
         {
-            _topics[(pubsubName, topic)] = log = [];
+            _topics[(pubsubName, topic)] = log = new TopicLog();
         }
 
         return log;
@@ -263,9 +271,13 @@ public sealed class PubSubBroker
                 continue;
             }
 
-            _deliveries.Enqueue(new DeliveryRecord(consumer.AppId, message.Topic, message.Offset, message.PartitionKey,
-                result.EventId, result.EventType, result.Path, attempt, result.Answer, result.HttpStatus, duplicate,
-                _options.TimeProvider.GetUtcNow(), app.BaseAddress));
+            if (_keepsHistory)
+            {
+                _deliveries.Enqueue(new DeliveryRecord(consumer.AppId, message.Topic, message.Offset, message.PartitionKey,
+                    result.EventId, result.EventType, result.Path, attempt, result.Answer, result.HttpStatus, duplicate,
+                    _options.TimeProvider.GetUtcNow(), app.BaseAddress));
+            }
+
 
             var hasDeadLetterTopic = consumer.Subscription.DeadLetterTopic is not null;
             switch (result.Answer.Settles(hasDeadLetterTopic))
@@ -444,6 +456,14 @@ public sealed class PubSubBroker
     }
 
     private sealed record Delivery(Consumer Consumer, BrokerMessage Message);
+
+    /// <summary>A topic's next offset and the messages kept for new consumer groups and for inspection. Used under _lock.</summary>
+    private sealed class TopicLog
+    {
+        public long NextOffset { get; set; }
+
+        public List<BrokerMessage> Retained { get; } = [];
+    }
 
     private sealed record AttemptResult(AppAnswer Answer, string? EventId, string? EventType, string? Path, int? HttpStatus);
 }
