@@ -144,7 +144,8 @@ public class OrderViewApiTests(OrderQueryFactory factory) : IClassFixture<OrderQ
         }
 
         var index = factory.Dapr.ReadState<CustomerOrders>(ViewStore.StoreName, ViewKeys.CustomerOrders(customerId))!;
-        var archives = index.Archives.Select(key => factory.Dapr.ReadState<CustomerOrdersArchive>(ViewStore.StoreName, key)!).ToList();
+        var directory = factory.Dapr.ReadState<ArchiveDirectory>(ViewStore.StoreName, ViewKeys.ArchivesOf(ViewKeys.CustomerOrders(customerId)))!;
+        var archives = directory.Keys.Select(key => factory.Dapr.ReadState<CustomerOrdersArchive>(ViewStore.StoreName, key)!).ToList();
         Assert.True(archives.Count >= 2, $"{archives.Count} archives");
         Assert.All(archives.Select(archive => archive.Orders.Count).Append(index.Orders.Count),
             entries => Assert.InRange(entries, 0, CustomerOrders.EntriesPerArchive + parallelDeliveries));

@@ -146,7 +146,8 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
 
         var figures = await GetFiguresAsync(sku);
         var shard = factory.Dapr.ReadState<SaleLedgerShard>(ViewStore.StoreName, ViewKeys.LedgerShard(sku, 0))!;
-        var archives = shard.Archives.Select(key => factory.Dapr.ReadState<SaleLedgerArchive>(ViewStore.StoreName, key)!).ToList();
+        var directory = factory.Dapr.ReadState<ArchiveDirectory>(ViewStore.StoreName, ViewKeys.ArchivesOf(ViewKeys.LedgerShard(sku, 0)))!;
+        var archives = directory.Keys.Select(key => factory.Dapr.ReadState<SaleLedgerArchive>(ViewStore.StoreName, key)!).ToList();
 
         Assert.Equal((orders.Count - 10, orders.Count - 10, 10), (figures.UnitsSold, figures.ConfirmedOrders, figures.CancelledOrders));
         Assert.Equal(5m * (orders.Count - 10), figures.Revenue["EUR"]);

@@ -153,9 +153,9 @@ public class SaleLedgerTests
             shards[slot] = recorded;
             if (SaleLedger.IsDueForArchiving(recorded))
             {
-                var key = $"archive-{archives.Count}";
-                archives[key] = new SaleLedgerArchive(recorded.Sku, recorded.Orders);
-                shards[slot] = SaleLedger.Archived(recorded, key);
+                archives[$"archive-{archives.Count}"] = new SaleLedgerArchive(recorded.Sku, recorded.Orders);
+                // The first move lists its archive and then loses its race: the entries stay in the shard as well.
+                shards[slot] = archives.Count == 1 ? recorded : SaleLedger.Archived(recorded);
             }
         }
 
@@ -170,10 +170,9 @@ public class SaleLedgerTests
         stories.Skip(100).Take(100).ToList().ForEach(story =>
             RecordView(OrderProjection.Apply(View(story, Placed, Confirmed), story.Cancelled with { Version = 3 })!));
 
-        var listed = shards.Values.SelectMany(shard => shard.Archives).Select(key => archives[key].Orders);
-        var totals = SaleLedger.Totals(shards.Values.Select(shard => shard.Orders).Concat(listed));
+        var totals = SaleLedger.Totals(shards.Values.Select(shard => shard.Orders).Concat(archives.Values.Select(archive => archive.Orders)));
         Assert.Equal((3800, 1900, 100), (totals.UnitsSold, totals.ConfirmedOrders, totals.CancelledOrders));
-        Assert.Equal(SaleLedger.EntriesPerArchive, largestWrite);
+        Assert.Equal(SaleLedger.EntriesPerArchive + 1, largestWrite);
         Assert.True(archives.Count >= SaleLedger.ShardCount, $"only {archives.Count} archives");
     }
 }

@@ -30,13 +30,15 @@ public static class DashboardEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No sale figures for this SKU",
                 detail: $"nothing has been sold, stocked or catalogued as {sku} yet");
 
-    /// <summary>Three bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, and the shards' archives.</summary>
+    /// <summary>Four bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, the shards' archive directories and the archives.</summary>
     private static async Task<IReadOnlyList<SaleFigures>> FiguresOfAsync(
         IReadOnlyList<string> skus, ViewStore views, CancellationToken cancellationToken)
     {
         var dashboards = await DashboardsOfAsync(skus, views, cancellationToken);
-        var shards = await views.ReadManyAsync<SaleLedgerShard>(skus.SelectMany(ViewKeys.LedgerShards).ToList(), cancellationToken);
-        var archives = await views.ReadManyAsync<SaleLedgerArchive>(shards.SelectMany(shard => shard.Archives).ToList(), cancellationToken);
+        var shardKeys = skus.SelectMany(ViewKeys.LedgerShards).ToList();
+        var shards = await views.ReadManyAsync<SaleLedgerShard>(shardKeys, cancellationToken);
+        var directories = await views.ReadManyAsync<ArchiveDirectory>(shardKeys.Select(ViewKeys.ArchivesOf).ToList(), cancellationToken);
+        var archives = await views.ReadManyAsync<SaleLedgerArchive>(directories.SelectMany(directory => directory.Keys).ToList(), cancellationToken);
         var recorded = shards.Select(shard => (shard.Sku, shard.Orders)).Concat(archives.Select(archive => (archive.Sku, archive.Orders)))
             .ToLookup(entries => entries.Sku, entries => entries.Orders);
         return skus.Select(sku => SaleFigures.From(sku, dashboards.GetValueOrDefault(sku), SaleLedger.Totals(recorded[sku]))).ToList();

@@ -55,9 +55,10 @@ public static class OrdersEndpoints
                 detail: "only an admin may list another customer's orders; leave out 'customer' to list your own");
         }
 
-        var index = await views.ReadAsync<CustomerOrders>(ViewKeys.CustomerOrders(customerId), cancellationToken)
-            ?? new CustomerOrders(customerId, []);
-        var archives = await views.ReadManyAsync<CustomerOrdersArchive>(index.Archives, cancellationToken);
+        var indexKey = ViewKeys.CustomerOrders(customerId);
+        var index = await views.ReadAsync<CustomerOrders>(indexKey, cancellationToken) ?? new CustomerOrders(customerId, []);
+        var directory = await views.ReadAsync<ArchiveDirectory>(ViewKeys.ArchivesOf(indexKey), cancellationToken);
+        var archives = await views.ReadManyAsync<CustomerOrdersArchive>(directory?.Keys ?? [], cancellationToken);
         var list = new CustomerOrderList([index.Orders, .. archives.Select(archive => archive.Orders)]);
         var orders = await views.ReadManyAsync<OrderView>(list.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
         return TypedResults.Ok(new OrderPage(

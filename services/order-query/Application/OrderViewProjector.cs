@@ -87,18 +87,26 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
     }
 
     /// <summary>
-    /// Moves a full document's entries (a ledger shard, a customer's index) to a new archive, then empties it if nobody
-    /// wrote it in between. A move that loses leaves an archive the document never lists (ignored); the next recording
-    /// tries again. See docs/adr/0026 and 0030.
+    /// Moves a full document's entries (a ledger shard, a customer's index) to a new archive, lists it in the document's
+    /// <see cref="ArchiveDirectory"/>, then empties the document if nobody wrote it in between. Each step only adds: a
+    /// move that stops after the archive leaves a document nobody lists, one that stops after listing it leaves its
+    /// entries in both places (readers take each order's newest entry), and the next recording tries again. See
+    /// docs/adr/0026 and 0030.
     /// </summary>
     private async Task ArchiveAsync<TIndex, TArchive>(string key, string archiveKey, Func<TIndex, bool> isDue,
-        Func<TIndex, string, TIndex> archived, Func<TIndex, TArchive> archive, CancellationToken cancellationToken)
+        Func<TIndex, TIndex> archived, Func<TIndex, TArchive> archive, CancellationToken cancellationToken)
         where TIndex : class
         where TArchive : class
     {
         if (!await views.TryUpdateOnceAsync<TIndex>(key,
-            index => isDue(index) ? archived(index, archiveKey) : null,
-            (index, token) => views.WriteNewAsync(archiveKey, archive(index), token),
+            index => isDue(index) ? archived(index) : null,
+            async (index, token) =>
+            {
+                await views.WriteNewAsync(archiveKey, archive(index), token);
+                var listed = await views.UpdateAsync<ArchiveDirectory>(ViewKeys.ArchivesOf(key),
+                    directory => ArchiveDirectory.Listing(directory, archiveKey), token);
+                return listed.Outcome != ViewUpdateOutcome.Conflicted;
+            },
             cancellationToken))
         {
             LogArchiveDeferred(key);

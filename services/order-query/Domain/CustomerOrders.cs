@@ -4,14 +4,12 @@ public sealed record CustomerOrderEntry(string OrderId, DateTimeOffset PlacedAt,
 
 /// <summary>
 /// The index of one customer's orders, kept beside the order views so their list needs no query language: the orders
-/// recorded since it last moved its entries to an archive, and the keys of those archives. A customer who has ordered
-/// for years still costs one small write per order (ADR 0030).
+/// recorded since it last moved its entries to an archive (listed in the index's <see cref="ArchiveDirectory"/>). A
+/// customer who has ordered for years still costs one small write per order (ADR 0030).
 /// </summary>
 public sealed record CustomerOrders(string CustomerId, IReadOnlyList<CustomerOrderEntry> Orders)
 {
     public const int EntriesPerArchive = 32;
-
-    public IReadOnlyList<string> Archives { get; init; } = [];
 
     /// <summary>The index with the order listed as of <paramref name="revision"/>; null when it already is (or newer).</summary>
     public static CustomerOrders? Record(CustomerOrders? index, string orderId, OrderListing listing, long revision)
@@ -30,9 +28,8 @@ public sealed record CustomerOrders(string CustomerId, IReadOnlyList<CustomerOrd
 
     public static bool IsDueForArchiving(CustomerOrders index) => index.Orders.Count >= EntriesPerArchive;
 
-    /// <summary>The index once its entries are in the archive stored under <paramref name="archiveKey"/>.</summary>
-    public static CustomerOrders Archived(CustomerOrders index, string archiveKey) =>
-        index with { Orders = [], Archives = [.. index.Archives, archiveKey] };
+    /// <summary>The index once its entries are in an archive.</summary>
+    public static CustomerOrders Archived(CustomerOrders index) => index with { Orders = [] };
 }
 
 /// <summary>Entries a customer's index moved out once it held <see cref="CustomerOrders.EntriesPerArchive"/>; never written again.</summary>
@@ -40,7 +37,7 @@ public sealed record CustomerOrdersArchive(string CustomerId, IReadOnlyList<Cust
 
 /// <summary>
 /// Everything a customer ordered, from the index and its archives: each order once, as its newest entry says (an order
-/// recorded again after its entry was archived, by a redelivery or a later listing, appears in both).
+/// recorded again after its entry was archived, or whose move lost its race after listing the archive, appears twice).
 /// </summary>
 public sealed class CustomerOrderList(IEnumerable<IReadOnlyList<CustomerOrderEntry>> parts)
 {

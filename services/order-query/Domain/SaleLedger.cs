@@ -7,12 +7,9 @@ public sealed record LedgerEntry(long Revision, SkuContribution Contribution);
 
 /// <summary>
 /// One shard of a SKU's sale ledger: the contributions of the orders whose id hashes to it, recorded since the shard last
-/// moved its entries to an archive, and the keys of those archives.
+/// moved its entries to an archive (listed in the shard's <see cref="ArchiveDirectory"/>).
 /// </summary>
-public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders)
-{
-    public IReadOnlyList<string> Archives { get; init; } = [];
-}
+public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders);
 
 /// <summary>Entries a ledger shard moved out once it held <see cref="SaleLedger.EntriesPerArchive"/> of them; never written again.</summary>
 public sealed record SaleLedgerArchive(string Sku, IReadOnlyDictionary<string, LedgerEntry> Orders);
@@ -29,8 +26,8 @@ public sealed record SaleTotals(
 /// <para>
 /// A shard that holds <see cref="EntriesPerArchive"/> orders moves them to an archive document, so what one write of a
 /// shard carries does not grow with the sale (ADR 0026). The totals take each order's newest entry over the shards and
-/// their archives, so an order recorded again after its entry was archived (a redelivery, a later transition) still
-/// counts once, and an archive written by a move that then lost its race to a concurrent write is simply never listed.
+/// their archives, so an order recorded again after its entry was archived (a redelivery, a later transition), or whose
+/// entry is in an archive and still in the shard (a move that lost its race after listing the archive), counts once.
 /// </para>
 /// </summary>
 public static class SaleLedger
@@ -69,9 +66,8 @@ public static class SaleLedger
 
     public static bool IsDueForArchiving(SaleLedgerShard shard) => shard.Orders.Count >= EntriesPerArchive;
 
-    /// <summary>The shard once its entries are in the archive stored under <paramref name="archiveKey"/>.</summary>
-    public static SaleLedgerShard Archived(SaleLedgerShard shard, string archiveKey) =>
-        shard with { Orders = new Dictionary<string, LedgerEntry>(), Archives = [.. shard.Archives, archiveKey] };
+    /// <summary>The shard once its entries are in an archive.</summary>
+    public static SaleLedgerShard Archived(SaleLedgerShard shard) => shard with { Orders = new Dictionary<string, LedgerEntry>() };
 
     /// <summary>The totals of every entry recorded in a SKU's shards and archives.</summary>
     public static SaleTotals Totals(IEnumerable<IReadOnlyDictionary<string, LedgerEntry>> recorded)

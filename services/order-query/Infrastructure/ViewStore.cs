@@ -56,11 +56,12 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
 
     /// <summary>
     /// One attempt of <see cref="UpdateAsync{T}"/> on a view that exists, with a step in between: when
-    /// <paramref name="change"/> has something to change, awaits <paramref name="beforeWrite"/> with the view as read and
-    /// then writes the change only if nobody wrote in between. False when there was nothing to change or it lost.
+    /// <paramref name="change"/> has something to change, awaits <paramref name="beforeWrite"/> with the view as read and,
+    /// if it succeeded, writes the change only if nobody wrote in between. False when there was nothing to change, the
+    /// step failed or the write lost.
     /// </summary>
     public async Task<bool> TryUpdateOnceAsync<T>(
-        string key, Func<T, T?> change, Func<T, CancellationToken, Task> beforeWrite, CancellationToken cancellationToken) where T : class =>
+        string key, Func<T, T?> change, Func<T, CancellationToken, Task<bool>> beforeWrite, CancellationToken cancellationToken) where T : class =>
         (await AttemptAsync<T>(key, current => current is null ? null : change(current), beforeWrite, cancellationToken)).Outcome
             == ViewUpdateOutcome.Written;
 
@@ -68,9 +69,9 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
     public Task WriteNewAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class =>
         StateWrites.GuardAsync(StoreName, () => dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken));
 
-    /// <summary>One read, change and conditional write; <paramref name="beforeWrite"/> only runs when the change is not null (so nor is the view).</summary>
+    /// <summary>One read, change and conditional write; <paramref name="beforeWrite"/> only runs when the change is not null (so nor is the view), and false from it skips the write.</summary>
     private async Task<ViewUpdate<T>> AttemptAsync<T>(
-        string key, Func<T?, T?> change, Func<T, CancellationToken, Task>? beforeWrite, CancellationToken cancellationToken) where T : class
+        string key, Func<T?, T?> change, Func<T, CancellationToken, Task<bool>>? beforeWrite, CancellationToken cancellationToken) where T : class
     {
         var (current, etag) = await StateWrites.GuardAsync(StoreName, () =>
             dapr.GetStateAndETagAsync<T?>(StoreName, key, cancellationToken: cancellationToken));
@@ -79,9 +80,9 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
             return new ViewUpdate<T>(ViewUpdateOutcome.Unchanged, current, current);
         }
 
-        if (beforeWrite is not null && current is not null)
+        if (beforeWrite is not null && current is not null && !await beforeWrite(current, cancellationToken))
         {
-            await beforeWrite(current, cancellationToken);
+            return new ViewUpdate<T>(ViewUpdateOutcome.Unchanged, current, current);
         }
 
         if (!await TryWriteAsync(key, next, etag, cancellationToken))
@@ -140,6 +141,9 @@ public static class ViewKeys
 
     /// <summary>A fresh key for an archive of one shard's entries (unique, so a move that loses its race overwrites nothing).</summary>
     public static string NewLedgerArchive(string sku, int shard) => $"ledger-archive:{shard}:{Guid.NewGuid():N}:{sku}";
+
+    /// <summary>Where the archives of the document under <paramref name="key"/> (a ledger shard, a customer's index) are listed.</summary>
+    public static string ArchivesOf(string key) => $"archives:{key}";
 
     public static IReadOnlyList<string> LedgerShards(string sku) =>
         Enumerable.Range(0, Domain.SaleLedger.ShardCount).Select(shard => LedgerShard(sku, shard)).ToList();
