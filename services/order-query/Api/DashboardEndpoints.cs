@@ -30,7 +30,10 @@ public static class DashboardEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No sale figures for this SKU",
                 detail: $"nothing has been sold, stocked or catalogued as {sku} yet");
 
-    /// <summary>Four bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, the shards' archive directories and the archives.</summary>
+    /// <summary>
+    /// Four bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, the shards' archive
+    /// directories and the archives.
+    /// </summary>
     private static async Task<IReadOnlyList<SaleFigures>> FiguresOfAsync(
         IReadOnlyList<string> skus, ViewStore views, CancellationToken cancellationToken)
     {

@@ -60,7 +60,8 @@ public static class OrdersEndpoints
         var directory = await views.ReadAsync<ArchiveDirectory>(ViewKeys.ArchivesOf(indexKey), cancellationToken);
         var archives = await views.ReadManyAsync<CustomerOrdersArchive>(directory?.Keys ?? [], cancellationToken);
         var list = new CustomerOrderList([index.Orders, .. archives.Select(archive => archive.Orders)]);
-        var orders = await views.ReadManyAsync<OrderView>(list.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
+        var orders = await views.ReadManyAsync<OrderView>(
+            list.Page(Paging.Offset(page, pageSize), pageSize).Select(ViewKeys.Order).ToList(), cancellationToken);
         return TypedResults.Ok(new OrderPage(
             orders.Where(view => view.IsVisible).Select(OrderSummary.From).ToList(), page, pageSize, list.Count));
     }

@@ -60,8 +60,9 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
             index => CustomerOrders.Record(index, view.OrderId, listing, view.Revision), cancellationToken);
         if (update is { Outcome: ViewUpdateOutcome.Written, After: { } listed } && CustomerOrders.IsDueForArchiving(listed))
         {
-            await ArchiveAsync<CustomerOrders, CustomerOrdersArchive>(indexKey, ViewKeys.NewCustomerOrdersArchive(listing.CustomerId), CustomerOrders.IsDueForArchiving,
-                CustomerOrders.Archived, index => new CustomerOrdersArchive(index.CustomerId, index.Orders), cancellationToken);
+            await ArchiveAsync<CustomerOrders, CustomerOrdersArchive>(indexKey, ViewKeys.NewCustomerOrdersArchive(listing.CustomerId),
+                CustomerOrders.IsDueForArchiving, CustomerOrders.Archived,
+                index => new CustomerOrdersArchive(index.CustomerId, index.Orders), cancellationToken);
         }
 
         return update.Outcome != ViewUpdateOutcome.Conflicted;
@@ -79,8 +80,9 @@ public sealed partial class OrderViewProjector(ViewStore views, DashboardSkuList
             shard => SaleLedger.Record(shard, view.OrderId, view.Revision, contribution), cancellationToken);
         if (update is { Outcome: ViewUpdateOutcome.Written, After: { } recorded } && SaleLedger.IsDueForArchiving(recorded))
         {
-            await ArchiveAsync<SaleLedgerShard, SaleLedgerArchive>(shardKey, ViewKeys.NewLedgerArchive(recorded.Sku, recorded.Shard), SaleLedger.IsDueForArchiving,
-                SaleLedger.Archived, shard => new SaleLedgerArchive(shard.Sku, shard.Orders), cancellationToken);
+            await ArchiveAsync<SaleLedgerShard, SaleLedgerArchive>(shardKey, ViewKeys.NewLedgerArchive(recorded.Sku, recorded.Shard),
+                SaleLedger.IsDueForArchiving, SaleLedger.Archived,
+                shard => new SaleLedgerArchive(shard.Sku, shard.Orders), cancellationToken);
         }
 
         return update.Outcome != ViewUpdateOutcome.Conflicted;

@@ -112,7 +112,7 @@ public sealed class PubSubBroker
                 var consumer = new Consumer(appId, subscription);
                 _consumers[key] = consumer;
 
-                // A new consumer group with initialOffset "oldest" reads the topic from its first message.
+                // A new consumer group with initialOffset "oldest" reads the topic from its first retained message.
                 foreach (var message in TopicLogOf(subscription.PubSubName, subscription.Topic).Retained)
                 {
                     Dispatch(consumer, message);
@@ -277,7 +277,6 @@ public sealed class PubSubBroker
                     result.EventId, result.EventType, result.Path, attempt, result.Answer, result.HttpStatus, duplicate,
                     _options.TimeProvider.GetUtcNow(), app.BaseAddress));
             }
-
 
             var hasDeadLetterTopic = consumer.Subscription.DeadLetterTopic is not null;
             switch (result.Answer.Settles(hasDeadLetterTopic))
