@@ -157,6 +157,29 @@ public class SaleDashboardApiTests(OrderQueryFactory factory) : IClassFixture<Or
     }
 
     [Fact]
+    public async Task Archives_listed_in_a_shard_by_the_earlier_layout_still_count_and_stay_listed()
+    {
+        var sku = NewSku();
+        var archived = Enumerable.Range(0, 3).Select(_ => OrderStory.New(lines: new OrderLine(sku, 2, 10m))).ToList();
+        var confirmed = new SkuContribution(sku, UnitsSold: 2, Revenue: 20m, "EUR", ConfirmedOrders: 1, CancelledOrders: 0, ExpiredUnits: 0);
+        // As ADR 0026's layout left it: shard 0 lists its archive itself, and no directory exists.
+        factory.Dapr.WriteState(ViewStore.StoreName, "legacy-archive",
+            new SaleLedgerArchive(sku, archived.ToDictionary(o => o.OrderId, _ => new LedgerEntry(2, confirmed))));
+        factory.Dapr.WriteState(ViewStore.StoreName, ViewKeys.LedgerShard(sku, 0),
+            new SaleLedgerShard(sku, 0, new Dictionary<string, LedgerEntry>()) { Archives = ["legacy-archive"] });
+        var fresh = Enumerable.Range(0, 10_000).Select(_ => OrderStory.New(lines: new OrderLine(sku, 1, 5m)))
+            .First(o => SaleLedger.ShardOf(o.OrderId) == 0);
+
+        await DeliverAsync(fresh.Placed, fresh.Confirmed);
+
+        var figures = await GetFiguresAsync(sku);
+        var shard = factory.Dapr.ReadState<SaleLedgerShard>(ViewStore.StoreName, ViewKeys.LedgerShard(sku, 0))!;
+        Assert.Equal((7, 4, 65m), (figures.UnitsSold, figures.ConfirmedOrders, figures.Revenue["EUR"]));
+        Assert.Equal(["legacy-archive"], shard.Archives);
+        Assert.Contains(fresh.OrderId, shard.Orders.Keys);
+    }
+
+    [Fact]
     public async Task Only_admins_see_the_dashboard()
     {
         var asCustomer = await factory.CreateClientAs("customer-1", "customer").GetAsync("/dashboard/sales", Cancellation);

@@ -32,7 +32,8 @@ public static class DashboardEndpoints
 
     /// <summary>
     /// Four bulk reads whatever the number of SKUs: their dashboards, all their ledger shards, the shards' archive
-    /// directories and the archives.
+    /// directories and the archives. The order matters: a move writes archive, directory, then empties the shard, so a
+    /// shard read as emptied comes with a directory that lists its archive.
     /// </summary>
     private static async Task<IReadOnlyList<SaleFigures>> FiguresOfAsync(
         IReadOnlyList<string> skus, ViewStore views, CancellationToken cancellationToken)
@@ -41,7 +42,8 @@ public static class DashboardEndpoints
         var shardKeys = skus.SelectMany(ViewKeys.LedgerShards).ToList();
         var shards = await views.ReadManyAsync<SaleLedgerShard>(shardKeys, cancellationToken);
         var directories = await views.ReadManyAsync<ArchiveDirectory>(shardKeys.Select(ViewKeys.ArchivesOf).ToList(), cancellationToken);
-        var archives = await views.ReadManyAsync<SaleLedgerArchive>(directories.SelectMany(directory => directory.Keys).ToList(), cancellationToken);
+        var archiveKeys = directories.SelectMany(directory => directory.Keys).Concat(shards.SelectMany(shard => shard.Archives));
+        var archives = await views.ReadManyAsync<SaleLedgerArchive>(archiveKeys.Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
         var recorded = shards.Select(shard => (shard.Sku, shard.Orders)).Concat(archives.Select(archive => (archive.Sku, archive.Orders)))
             .ToLookup(entries => entries.Sku, entries => entries.Orders);
         return skus.Select(sku => SaleFigures.From(sku, dashboards.GetValueOrDefault(sku), SaleLedger.Totals(recorded[sku]))).ToList();

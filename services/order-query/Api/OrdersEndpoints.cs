@@ -55,6 +55,7 @@ public static class OrdersEndpoints
                 detail: "only an admin may list another customer's orders; leave out 'customer' to list your own");
         }
 
+        // Index, then directory, then archives: the order a move writes them in reversed, so no moved entry is missed.
         var indexKey = ViewKeys.CustomerOrders(customerId);
         var index = await views.ReadAsync<CustomerOrders>(indexKey, cancellationToken) ?? new CustomerOrders(customerId, []);
         var directory = await views.ReadAsync<ArchiveDirectory>(ViewKeys.ArchivesOf(indexKey), cancellationToken);

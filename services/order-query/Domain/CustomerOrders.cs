@@ -37,7 +37,8 @@ public sealed record CustomerOrdersArchive(string CustomerId, IReadOnlyList<Cust
 
 /// <summary>
 /// Everything a customer ordered, from the index and its archives: each order once, as its newest entry says (an order
-/// recorded again after its entry was archived, or whose move lost its race after listing the archive, appears twice).
+/// recorded again after its entry was archived, or whose move lost its race after listing the archive, may appear
+/// several times).
 /// </summary>
 public sealed class CustomerOrderList(IEnumerable<IReadOnlyList<CustomerOrderEntry>> parts)
 {

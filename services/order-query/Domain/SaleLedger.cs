@@ -9,7 +9,14 @@ public sealed record LedgerEntry(long Revision, SkuContribution Contribution);
 /// One shard of a SKU's sale ledger: the contributions of the orders whose id hashes to it, recorded since the shard last
 /// moved its entries to an archive (listed in the shard's <see cref="ArchiveDirectory"/>).
 /// </summary>
-public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders);
+public sealed record SaleLedgerShard(string Sku, int Shard, IReadOnlyDictionary<string, LedgerEntry> Orders)
+{
+    /// <summary>
+    /// Archives listed in the shard itself, as ADR 0026's layout did: still read, so a store written by it keeps its
+    /// figures, and carried over by every write, but never added to (ADR 0030 lists new archives in the directory).
+    /// </summary>
+    public IReadOnlyList<string> Archives { get; init; } = [];
+}
 
 /// <summary>Entries a ledger shard moved out once it held <see cref="SaleLedger.EntriesPerArchive"/> of them; never written again.</summary>
 public sealed record SaleLedgerArchive(string Sku, IReadOnlyDictionary<string, LedgerEntry> Orders);

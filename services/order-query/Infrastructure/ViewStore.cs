@@ -110,7 +110,7 @@ public enum ViewUpdateOutcome
     /// <summary>The change was written.</summary>
     Written,
 
-    /// <summary>The change function had nothing to change (a duplicate or stale event).</summary>
+    /// <summary>Nothing was written: the change function had nothing to change (a duplicate or stale event), or the step before the write declined.</summary>
     Unchanged,
 
     /// <summary>Every attempt lost to a concurrent writer.</summary>
