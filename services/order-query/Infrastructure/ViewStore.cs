@@ -69,7 +69,10 @@ public sealed partial class ViewStore(DaprClient dapr, ViewChanges changes, ILog
     public Task WriteNewAsync<T>(string key, T value, CancellationToken cancellationToken) where T : class =>
         StateWrites.GuardAsync(StoreName, () => dapr.SaveStateAsync(StoreName, key, value, cancellationToken: cancellationToken));
 
-    /// <summary>One read, change and conditional write; <paramref name="beforeWrite"/> only runs when the change is not null (so nor is the view), and false from it skips the write.</summary>
+    /// <summary>
+    /// One read, change and conditional write; <paramref name="beforeWrite"/> only runs when the change is not null and
+    /// the view exists, and false from it skips the write.
+    /// </summary>
     private async Task<ViewUpdate<T>> AttemptAsync<T>(
         string key, Func<T?, T?> change, Func<T, CancellationToken, Task<bool>>? beforeWrite, CancellationToken cancellationToken) where T : class
     {
@@ -110,7 +113,10 @@ public enum ViewUpdateOutcome
     /// <summary>The change was written.</summary>
     Written,
 
-    /// <summary>Nothing was written: the change function had nothing to change (a duplicate or stale event), or the step before the write declined.</summary>
+    /// <summary>
+    /// Nothing was written: the change function had nothing to change (a duplicate or stale event), or the step before
+    /// the write declined.
+    /// </summary>
     Unchanged,
 
     /// <summary>Every attempt lost to a concurrent writer.</summary>
@@ -121,8 +127,8 @@ public enum ViewUpdateOutcome
 public sealed record ViewUpdate<T>(ViewUpdateOutcome Outcome, T? Before, T? After) where T : class;
 
 /// <summary>
-/// The keys of the views: one document per order, per customer, per SKU and per ledger shard, and their archives. Each kind has its own
-/// first segment, so no id (SKUs and order ids are free text) can make two kinds collide.
+/// The keys of the views: one document per order, per customer, per SKU and per ledger shard, and their archives. Each
+/// kind has its own first segment, so no id (SKUs and order ids are free text) can make two kinds collide.
 /// </summary>
 public static class ViewKeys
 {
